@@ -1,0 +1,55 @@
+"""``cubehand bench``: measured figures of each layer."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from cubehand.benchmarks.solver import run_solver_benchmark, summary_markdown, summary_rows
+from cubehand.solver.errors import CubeError
+from cubehand.solver.two_phase import TwoPhaseSolver
+
+app = typer.Typer(help="Benchmarks.", no_args_is_help=True)
+_console = Console(soft_wrap=True)
+
+
+@app.command("solver")
+def bench_solver(
+    n: Annotated[int, typer.Option(help="number of random states")] = 1000,
+    seed: Annotated[int, typer.Option(help="seed of the random states")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    out: Annotated[Path | None, typer.Option(help="also write a Markdown table here")] = None,
+) -> None:
+    """Solve time, solution length and subgoals per solve for both schedulers."""
+    if n < 1:
+        raise CubeError(f"--n must be at least 1, got {n}")
+    cores = os.cpu_count() or 1
+    progress = Progress(
+        TextColumn("solving"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=True,
+    )  # fmt: skip
+    with progress:
+        task = progress.add_task("solve", total=n)
+        result = run_solver_benchmark(
+            n, seed, TwoPhaseSolver(), on_state=lambda: progress.advance(task)
+        )
+    summary = result.summary() | {"cores": cores}
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(summary_markdown(summary, cores))
+    if as_json:
+        print(json.dumps(summary))
+        return
+    table = Table(title=f"solver benchmark ({cores} CPU cores)")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for name, value in summary_rows(summary):
+        table.add_row(name, value)
+    _console.print(table)
