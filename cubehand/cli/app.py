@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from cubehand.cli import bench, plan_commands
+from cubehand.cli import bench, plan_commands, sim_commands
 from cubehand.solver.errors import CubeError
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.command("scramble")(plan_commands.scramble)
 app.command("plan")(plan_commands.plan_command)
+app.command("render")(sim_commands.render)
 app.add_typer(bench.app, name="bench")
 
 _stderr = Console(stderr=True, soft_wrap=True)

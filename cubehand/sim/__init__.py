@@ -1,0 +1,1 @@
+"""MuJoCo scenes with a Shadow Hand and a Rubik's cube."""

@@ -1,0 +1,56 @@
+"""``cubehand render``: a PNG of the hand holding a cube, from the scene's cameras."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import imageio.v3 as iio
+import mujoco
+import numpy as np
+import typer
+from rich.console import Console
+
+from cubehand.sim.render import contact_sheet
+from cubehand.sim.scene import CubeModel, SceneConfig, build_scene
+from cubehand.sim.stepping import settle
+from cubehand.solver.errors import CubeError
+from cubehand.solver.moves import format_moves, parse_moves
+from cubehand.solver.scramble import fair_scramble
+from cubehand.solver.state import CubeState
+
+_console = Console(soft_wrap=True)
+
+
+def render(
+    out: Annotated[Path, typer.Option(help="PNG file to write")] = Path("cubehand-scene.png"),
+    cube: Annotated[CubeModel, typer.Option(help="full (mechanical) or locked")] = "full",
+    scramble: Annotated[
+        str | None, typer.Option(help="face turns applied to a solved cube")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="show a fair random state from this seed")
+    ] = None,
+    size: Annotated[int, typer.Option(help="height of the image in pixels")] = 384,
+) -> None:
+    """Render the hand holding the cube (after it settles) and the three vision cameras."""
+    if scramble is not None and seed is not None:
+        raise CubeError("give at most one of --scramble and --seed")
+    if not 48 <= size <= 2048:
+        raise CubeError(f"--size must lie in 48..2048, got {size}")
+    if out.suffix.lower() != ".png":
+        raise CubeError(f"--out must name a .png file, got {out}")
+    state, label = CubeState.solved(), "solved"
+    if scramble is not None:
+        moves = parse_moves(scramble)
+        state, label = CubeState.solved().apply(moves), format_moves(moves)
+    elif seed is not None:
+        drawn = fair_scramble(np.random.default_rng(seed))
+        state, label = drawn.state, f"seed {seed}: {format_moves(drawn.moves)}"
+    scene = build_scene(SceneConfig(cube=cube), state)
+    data = mujoco.MjData(scene.model)
+    settle(scene, data)
+    image = contact_sheet(scene.model, data, size)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    iio.imwrite(out, image)
+    _console.print(f"wrote {out} ({cube} cube, {label})", highlight=False)

@@ -1,0 +1,74 @@
+"""The mechanical cube: 26 cubelets held together by joints about the core, locked by contacts.
+
+The core carries the cube's pose. The six centres turn on hinges about their face normals;
+the other 20 cubelets sit on ball joints at the core's centre, so they can only move by
+rotating about it, and contacts with their neighbours decide which rotations can happen:
+a layer turns as a whole when its neighbours are aligned and jams when a perpendicular
+layer is turned part way. Cubelets are bevelled boxes (convex meshes) so that layers slide
+past each other's edges; contacts between cubelets are frictionless (condim 1), and each
+centre hinge has a detent (see :func:`cubehand.sim.cube_parts.add_face_hinge`).
+"""
+
+from __future__ import annotations
+
+import mujoco
+import numpy as np
+
+from cubehand.sim.cube_geometry import cubelets
+from cubehand.sim.cube_params import CubeParams
+from cubehand.sim.cube_parts import (
+    PLASTIC_RGBA,
+    add_core,
+    add_face_hinge,
+    add_sticker,
+    bevelled_box_vertices,
+)
+from cubehand.solver.state import CubeState
+
+CUBELET_MESH = "cube:cubelet"
+
+
+def add_full_cube(
+    parent: mujoco.MjsBody,
+    spec: mujoco.MjSpec,
+    state: CubeState,
+    params: CubeParams,
+    pos: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    free: bool = True,
+) -> mujoco.MjsBody:
+    """Add the mechanical cube showing ``state`` under ``parent``; returns the core body.
+
+    With ``free`` the core gets a free joint; without, it is fixed to ``parent``.
+    """
+    pitch = params.pitch
+    piece_mass = params.mass / 27.0
+    core = add_core(parent, params, pos, free)
+    # The hidden core piece: mass only, no contacts.
+    core.add_geom(
+        name="cube:core_mass", type=mujoco.mjtGeom.mjGEOM_SPHERE, size=[0.3 * pitch, 0, 0],
+        mass=piece_mass, contype=0, conaffinity=0, group=3,
+    )  # fmt: skip
+    half = 0.5 * (pitch - params.gap)
+    if params.bevel > 0:
+        spec.add_mesh(name=CUBELET_MESH, uservert=bevelled_box_vertices(half, params.bevel))
+        shape = {"type": mujoco.mjtGeom.mjGEOM_MESH, "meshname": CUBELET_MESH}
+    else:
+        shape = {"type": mujoco.mjtGeom.mjGEOM_BOX, "size": [half, half, half]}
+    for piece in cubelets():
+        body = core.add_body(name=f"cube:{piece.name}")
+        if piece.is_centre:
+            add_face_hinge(body, spec, piece.centre_face, params)
+        else:
+            body.add_joint(
+                name=f"cube:ball:{piece.name}", type=mujoco.mjtJoint.mjJNT_BALL,
+                damping=params.hinge_damping, armature=params.armature,
+            )  # fmt: skip
+        centre = np.array(piece.grid, dtype=float) * pitch
+        body.add_geom(
+            name=f"cube:piece:{piece.name}", pos=centre.tolist(), mass=piece_mass,
+            rgba=list(PLASTIC_RGBA), friction=[params.friction, 0.005, 0.0001], condim=1,
+            solimp=[*params.solimp, 0.5, 2.0], **shape,
+        )  # fmt: skip
+        for index in piece.facelets:
+            add_sticker(body, index, centre, pitch, state.facelets[index])
+    return core

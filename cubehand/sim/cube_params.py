@@ -1,0 +1,41 @@
+"""Physical parameters of the simulated cubes (nominal values; randomization scales them)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CubeParams(BaseModel):
+    """Size, mass and mechanism of a cube model."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    size: float = Field(0.057, gt=0.03, lt=0.1, description="edge length of the whole cube (m)")
+    mass: float = Field(0.09, gt=0.0, description="mass of the whole cube (kg)")
+    gap: float = Field(0.0004, ge=0.0, description="gap between neighbouring cubelets (m)")
+    friction: float = Field(1.0, gt=0.0, description="sliding friction of the cube's outside")
+    bevel: float = Field(
+        0.0014, ge=0.0, description="chamfer of the cubelet edges (m); 0 gives plain boxes"
+    )
+    solimp: tuple[float, float, float] = Field(
+        (0.95, 0.99, 0.001),
+        description="contact impedance of the cubelets (MuJoCo solimp); softer lets a centre slip",
+    )
+    armature: float = Field(
+        1e-4, gt=0.0, description="armature of the cubelet joints (kg m^2), for stable steps"
+    )
+    detent_torque: float = Field(
+        0.03, ge=0.0, description="largest torque (N m) of the detent that pulls faces aligned"
+    )
+    detent_stiffness: float = Field(
+        0.6, ge=0.0, description="stiffness (N m / rad) of the detent near alignment"
+    )
+    hinge_damping: float = Field(0.002, ge=0.0, description="damping of face hinges (N m s)")
+    hinge_frictionloss: float = Field(
+        0.005, ge=0.0, description="dry friction of face hinges (N m)"
+    )
+
+    @property
+    def pitch(self) -> float:
+        """Distance between neighbouring cubelet centres (m)."""
+        return self.size / 3.0

@@ -1,0 +1,94 @@
+"""Parts shared by both cube models: names, stickers, bevelled cubelet mesh, face detents."""
+
+from __future__ import annotations
+
+import mujoco
+import numpy as np
+
+from cubehand.sim.cube_geometry import FACE_RGBA
+from cubehand.sim.cube_params import CubeParams
+from cubehand.solver.facelets import FACE_NORMALS, FACES
+
+CORE = "cube:core"
+FREE_JOINT = "cube:free"
+STICKER_THICKNESS = 0.0006
+STICKER_FRACTION = 0.86
+PLASTIC_RGBA = (0.08, 0.08, 0.08, 1.0)
+
+
+def hinge_name(face: str) -> str:
+    """Joint name of face ``face``'s hinge."""
+    return f"cube:hinge:{face}"
+
+
+def detent_name(face: str) -> str:
+    """Actuator name of face ``face``'s detent."""
+    return f"cube:detent:{face}"
+
+
+def sticker_name(index: int) -> str:
+    """Geom name of facelet ``index``'s sticker."""
+    return f"cube:sticker:{index}"
+
+
+def add_core(parent: mujoco.MjsBody, params: CubeParams, pos, free: bool) -> mujoco.MjsBody:
+    """The body that carries the cube's pose (with a free joint unless fixed)."""
+    core = parent.add_body(name=CORE, pos=list(pos))
+    if free:
+        core.add_freejoint(name=FREE_JOINT)
+    return core
+
+
+def add_face_hinge(
+    body: mujoco.MjsBody, spec: mujoco.MjSpec, face: str, params: CubeParams
+) -> None:
+    """A hinge about face ``face``'s normal, with a detent actuator on it.
+
+    The detent is a position actuator whose target is the nearest quarter turn (set each
+    control step by :func:`detent_targets`) and whose torque is capped at
+    ``params.detent_torque``: the spring-and-bevel snap of a real cube.
+    """
+    body.add_joint(
+        name=hinge_name(face), type=mujoco.mjtJoint.mjJNT_HINGE, axis=list(FACE_NORMALS[face]),
+        damping=params.hinge_damping, frictionloss=params.hinge_frictionloss,
+        armature=params.armature,
+    )  # fmt: skip
+    actuator = spec.add_actuator(
+        name=detent_name(face), target=hinge_name(face), trntype=mujoco.mjtTrn.mjTRN_JOINT
+    )
+    actuator.set_to_position(kp=params.detent_stiffness)
+    actuator.forcelimited = mujoco.mjtLimited.mjLIMITED_TRUE
+    actuator.forcerange = [-params.detent_torque, params.detent_torque]
+    actuator.ctrllimited = mujoco.mjtLimited.mjLIMITED_FALSE
+
+
+def add_sticker(
+    body: mujoco.MjsBody, index: int, cubelet_centre: np.ndarray, pitch: float, colour: str
+) -> None:
+    """A thin visual sticker of facelet ``index`` on the outside of its cubelet."""
+    normal = np.array(FACE_NORMALS[FACES[index // 9]], dtype=float)
+    size = np.full(3, 0.5 * STICKER_FRACTION * pitch)
+    size[np.flatnonzero(normal)] = 0.5 * STICKER_THICKNESS
+    body.add_geom(
+        name=sticker_name(index), type=mujoco.mjtGeom.mjGEOM_BOX,
+        pos=(cubelet_centre + normal * (0.5 * pitch)).tolist(), size=size.tolist(),
+        rgba=list(FACE_RGBA[colour]), contype=0, conaffinity=0, mass=0.0, group=1,
+    )  # fmt: skip
+
+
+def bevelled_box_vertices(half: float, bevel: float) -> list[float]:
+    """Vertices (flattened) of a box of half-size ``half`` with its edges cut by ``bevel``."""
+    inner = half - bevel
+    vertices = []
+    for axis in range(3):
+        for signs in np.ndindex(2, 2, 2):
+            vertex = [(2 * s - 1) * inner for s in signs]
+            vertex[axis] = (2 * signs[axis] - 1) * half
+            vertices.extend(vertex)
+    return vertices
+
+
+def detent_targets(face_angles: np.ndarray) -> np.ndarray:
+    """Detent targets: each face angle rounded to the nearest quarter turn."""
+    quarter = np.pi / 2
+    return np.round(np.asarray(face_angles) / quarter) * quarter

@@ -1,0 +1,29 @@
+"""Headless rendering of the scene's cameras (EGL on Linux without a display)."""
+
+from __future__ import annotations
+
+import mujoco
+import numpy as np
+
+from cubehand.sim.constants import VIEW_CAMERA, VISION_CAMERAS
+
+
+def render_cameras(
+    model: mujoco.MjModel, data: mujoco.MjData, cameras: tuple[str, ...], size: int
+) -> dict[str, np.ndarray]:
+    """RGB images (size x size x 3, uint8) from each named camera."""
+    with mujoco.Renderer(model, size, size) as renderer:
+        images = {}
+        for camera in cameras:
+            renderer.update_scene(data, camera=camera)
+            images[camera] = renderer.render().copy()
+    return images
+
+
+def contact_sheet(model: mujoco.MjModel, data: mujoco.MjData, size: int = 256) -> np.ndarray:
+    """The viewing camera large, with the three vision cameras in a column beside it."""
+    small = size // 3
+    view = render_cameras(model, data, (VIEW_CAMERA,), size)[VIEW_CAMERA]
+    column = np.concatenate(list(render_cameras(model, data, VISION_CAMERAS, small).values()))
+    column = np.pad(column, ((0, size - column.shape[0]), (0, 0), (0, 0)), constant_values=255)
+    return np.concatenate([view, column], axis=1)

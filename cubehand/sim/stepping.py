@@ -1,0 +1,39 @@
+"""Control steps: hand targets in, physics substeps with the cube's detents, data out."""
+
+from __future__ import annotations
+
+import mujoco
+import numpy as np
+
+from cubehand.sim.cube_parts import detent_targets
+from cubehand.sim.scene import Scene
+
+
+def hand_ctrl_range(scene: Scene) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper joint targets of the 20 hand actuators."""
+    low, high = scene.model.actuator_ctrlrange[scene.hand_actuators].T
+    return low.copy(), high.copy()
+
+
+def rest_ctrl(scene: Scene) -> np.ndarray:
+    """Hand targets of the resting pose: joints at zero (straight fingers, flat palm).
+
+    At mid-range instead, the fingers curl over the cube and turn its top layer.
+    """
+    low, high = hand_ctrl_range(scene)
+    return np.clip(np.zeros(len(low)), low, high)
+
+
+def control_step(scene: Scene, data: mujoco.MjData, hand_ctrl: np.ndarray) -> None:
+    """One control step: set hand targets and face detents, then run the substeps."""
+    low, high = hand_ctrl_range(scene)
+    data.ctrl[scene.hand_actuators] = np.clip(hand_ctrl, low, high)
+    data.ctrl[scene.detent_actuators] = detent_targets(data.qpos[scene.hinge_qpos])
+    mujoco.mj_step(scene.model, data, nstep=scene.config.substeps)
+
+
+def settle(scene: Scene, data: mujoco.MjData, seconds: float = 1.5) -> None:
+    """Let the cube come to rest on the palm with the hand in its resting pose."""
+    ctrl = rest_ctrl(scene)
+    for _ in range(int(round(seconds / scene.config.control_dt))):
+        control_step(scene, data, ctrl)
