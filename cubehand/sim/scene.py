@@ -86,7 +86,11 @@ def build_spec(config: SceneConfig, state: CubeState | None = None) -> mujoco.Mj
 
 def build_scene(config: SceneConfig, state: CubeState | None = None) -> Scene:
     """Compile the scene for ``config`` with the cube showing ``state``."""
-    model = build_spec(config, state).compile()
+    return scene_from_model(config, build_spec(config, state).compile())
+
+
+def scene_from_model(config: SceneConfig, model: mujoco.MjModel) -> Scene:
+    """Wrap a model compiled from :func:`build_spec` (perhaps with additions) as a Scene."""
     faces = FACES if config.cube == "full" else "U"
     hinge_ids = [model.joint(hinge_name(face)).id for face in faces]
     free = model.joint(FREE_JOINT).id

@@ -16,6 +16,7 @@ import kociemba
 
 from cubehand.solver.cubie import inverse_cubie
 from cubehand.solver.errors import SolverError
+from cubehand.solver.facelets import SOLVED_FACELETS
 from cubehand.solver.moves import Move, format_moves, invert_moves, parse_moves
 from cubehand.solver.orientation import Orientation, all_orientations
 from cubehand.solver.state import CubeState
@@ -98,7 +99,7 @@ class TwoPhaseSolver:
         return tuple(Move(orientation.face_at(m.face), m.turns) for m in world_moves)
 
     def _raw_solve(self, facelets: str) -> tuple[Move, ...]:
-        if facelets == CubeState.solved().facelets:
+        if facelets == SOLVED_FACELETS:
             return ()
         try:
             text = kociemba.solve(facelets, max_depth=self.max_depth)

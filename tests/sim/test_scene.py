@@ -8,7 +8,7 @@ from cubehand.sim.constants import ACTUATOR_NAMES, FINGERTIP_SITES, JOINT_NAMES,
 from cubehand.sim.cube_parts import hinge_name
 from cubehand.sim.cube_reader import cube_pose, face_angles, is_dropped, paint_state, read_facelets
 from cubehand.sim.face_tracker import FaceTracker
-from cubehand.sim.scene import SceneConfig, build_scene, build_spec
+from cubehand.sim.scene import SceneConfig, build_scene, build_spec, scene_from_model
 from cubehand.sim.stepping import control_step, hand_ctrl_range, rest_ctrl, settle
 from cubehand.solver.moves import parse_moves
 from cubehand.solver.state import CubeState
@@ -84,9 +84,8 @@ def test_symbolic_state_follows_the_top_face_in_the_hand(cube, torque):
         name="test:U", target=hinge_name("U"), trntype=mujoco.mjtTrn.mjTRN_JOINT
     )
     motor.set_to_motor()
-    model = spec.compile()
-    scene = build_scene(SceneConfig(cube=cube), SCRAMBLED)
-    scene = type(scene)(**{**scene.__dict__, "model": model})
+    scene = scene_from_model(SceneConfig(cube=cube), spec.compile())
+    model = scene.model
     data = mujoco.MjData(model)
     settle(scene, data)
     tracker = FaceTracker(SCRAMBLED, scene.faces, face_angles(scene, data))
