@@ -20,6 +20,7 @@ app = typer.Typer(
 app.command("scramble")(plan_commands.scramble)
 app.command("plan")(plan_commands.plan_command)
 app.command("render")(sim_commands.render)
+app.command("view")(sim_commands.view)
 app.add_typer(bench.app, name="bench")
 
 _stderr = Console(stderr=True, soft_wrap=True)

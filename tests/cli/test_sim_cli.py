@@ -34,3 +34,10 @@ def test_bench_sim_json(capsys):
     for cube in ("locked", "full"):
         assert data[cube]["single"] > 0
         assert data[cube]["batched"] is None
+
+
+def test_view_without_a_display_says_so(capsys, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    assert main(["view"]) == 2
+    assert "needs a display" in capsys.readouterr().err
