@@ -24,6 +24,10 @@ from cubehand.solver.state import CubeState
 
 _console = Console(soft_wrap=True)
 
+CubeOption = Annotated[CubeModel, typer.Option(help="full (mechanical) or locked")]
+ScrambleOption = Annotated[str | None, typer.Option(help="face turns applied to a solved cube")]
+SeedOption = Annotated[int | None, typer.Option(help="show a fair random state from this seed")]
+
 
 def render(
     out: Annotated[Path, typer.Option(help="PNG file to write")] = Path("cubehand-scene.png"),

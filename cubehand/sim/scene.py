@@ -54,6 +54,8 @@ class Scene:
     config: SceneConfig
     model: mujoco.MjModel
     hand_actuators: np.ndarray
+    hand_ctrl_low: np.ndarray
+    hand_ctrl_high: np.ndarray
     faces: str
     hinge_qpos: np.ndarray
     hinge_dof: np.ndarray
@@ -95,10 +97,13 @@ def scene_from_model(config: SceneConfig, model: mujoco.MjModel) -> Scene:
     hinge_ids = [model.joint(hinge_name(face)).id for face in faces]
     free = model.joint(FREE_JOINT).id
     qadr, dadr = model.jnt_qposadr[free], model.jnt_dofadr[free]
+    hand_actuators = np.array([model.actuator(n).id for n in ACTUATOR_NAMES])
     return Scene(
         config=config,
         model=model,
-        hand_actuators=np.array([model.actuator(n).id for n in ACTUATOR_NAMES]),
+        hand_actuators=hand_actuators,
+        hand_ctrl_low=model.actuator_ctrlrange[hand_actuators, 0].copy(),
+        hand_ctrl_high=model.actuator_ctrlrange[hand_actuators, 1].copy(),
         faces=faces,
         hinge_qpos=model.jnt_qposadr[hinge_ids],
         hinge_dof=model.jnt_dofadr[hinge_ids],

@@ -11,8 +11,7 @@ from cubehand.sim.scene import Scene
 
 def hand_ctrl_range(scene: Scene) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper joint targets of the 20 hand actuators."""
-    low, high = scene.model.actuator_ctrlrange[scene.hand_actuators].T
-    return low.copy(), high.copy()
+    return scene.hand_ctrl_low, scene.hand_ctrl_high
 
 
 def rest_ctrl(scene: Scene) -> np.ndarray:
@@ -26,8 +25,7 @@ def rest_ctrl(scene: Scene) -> np.ndarray:
 
 def control_step(scene: Scene, data: mujoco.MjData, hand_ctrl: np.ndarray) -> None:
     """One control step: set hand targets and face detents, then run the substeps."""
-    low, high = hand_ctrl_range(scene)
-    data.ctrl[scene.hand_actuators] = np.clip(hand_ctrl, low, high)
+    data.ctrl[scene.hand_actuators] = np.clip(hand_ctrl, scene.hand_ctrl_low, scene.hand_ctrl_high)
     data.ctrl[scene.detent_actuators] = detent_targets(data.qpos[scene.hinge_qpos])
     mujoco.mj_step(scene.model, data, nstep=scene.config.substeps)
 
