@@ -31,13 +31,9 @@ SeedOption = Annotated[int | None, typer.Option(help="show a fair random state f
 
 def render(
     out: Annotated[Path, typer.Option(help="PNG file to write")] = Path("cubehand-scene.png"),
-    cube: Annotated[CubeModel, typer.Option(help="full (mechanical) or locked")] = "full",
-    scramble: Annotated[
-        str | None, typer.Option(help="face turns applied to a solved cube")
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option(help="show a fair random state from this seed")
-    ] = None,
+    cube: CubeOption = "full",
+    scramble: ScrambleOption = None,
+    seed: SeedOption = None,
     size: Annotated[int, typer.Option(help="height of the image in pixels")] = 384,
 ) -> None:
     """Render the hand holding the cube (after it settles) and the three vision cameras."""
@@ -56,13 +52,9 @@ def render(
 
 
 def view(
-    cube: Annotated[CubeModel, typer.Option(help="full (mechanical) or locked")] = "full",
-    scramble: Annotated[
-        str | None, typer.Option(help="face turns applied to a solved cube")
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option(help="show a fair random state from this seed")
-    ] = None,
+    cube: CubeOption = "full",
+    scramble: ScrambleOption = None,
+    seed: SeedOption = None,
 ) -> None:
     """Open the MuJoCo viewer on the scene (needs a display; the hand holds its rest pose)."""
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
