@@ -66,7 +66,7 @@ def add_full_cube(
         centre = np.array(piece.grid, dtype=float) * pitch
         body.add_geom(
             name=f"cube:piece:{piece.name}", pos=centre.tolist(), mass=piece_mass,
-            rgba=list(PLASTIC_RGBA), friction=[params.friction, 0.005, 0.0001], condim=1,
+            rgba=list(PLASTIC_RGBA), condim=1,
             solimp=[*params.solimp, 0.5, 2.0], **shape,
         )  # fmt: skip
         for index in piece.facelets:

@@ -53,21 +53,14 @@ def cubelets() -> tuple[Cubelet, ...]:
         # Doubled sticker position minus the normal is twice the cubelet's grid position.
         grid = (STICKER_POSITIONS[index] - STICKER_NORMALS[index]) // 2
         by_grid.setdefault(tuple(int(v) for v in grid), []).append(index)
-    pieces = [
-        Cubelet(_name(grid, facelets), grid, tuple(facelets)) for grid, facelets in by_grid.items()
-    ]
+    pieces = [Cubelet(_name(facelets), grid, tuple(facelets)) for grid, facelets in by_grid.items()]
     pieces.sort(key=lambda c: (len(c.facelets), c.facelets))
     assert len(pieces) == 26
     return tuple(pieces)
 
 
-def _name(grid: tuple[int, int, int], facelets: list[int]) -> str:
+def _name(facelets: list[int]) -> str:
     return "".join(sorted({FACES[i // 9] for i in facelets}, key=FACES.index))
-
-
-def sticker_offset(index: int) -> np.ndarray:
-    """Position of facelet ``index``'s sticker relative to its cubelet's centre, in pitches."""
-    return STICKER_NORMALS[index] * 0.5
 
 
 def facelet_at(position: np.ndarray, normal: np.ndarray) -> int:

@@ -30,18 +30,17 @@ def add_locked_cube(
     pitch = params.pitch
     half = 1.5 * pitch - 0.5 * params.gap
     core = add_core(parent, params, pos, free)
-    friction = [params.friction, 0.005, 0.0001]
     core.add_geom(
         name="cube:lower", type=mujoco.mjtGeom.mjGEOM_BOX, pos=[0, 0, -0.5 * pitch],
         size=[half, half, pitch - 0.5 * params.gap], mass=params.mass * 2 / 3,
-        rgba=list(PLASTIC_RGBA), friction=friction, condim=4,
+        rgba=list(PLASTIC_RGBA), condim=4,
     )  # fmt: skip
     top = core.add_body(name=TOP_BODY)
     add_face_hinge(top, spec, "U", params)
     top.add_geom(
         name="cube:upper", type=mujoco.mjtGeom.mjGEOM_BOX, pos=[0, 0, pitch],
         size=[half, half, 0.5 * pitch - 0.5 * params.gap], mass=params.mass / 3,
-        rgba=list(PLASTIC_RGBA), friction=friction, condim=4,
+        rgba=list(PLASTIC_RGBA), condim=4,
     )  # fmt: skip
     for piece in cubelets():
         body = top if piece.grid[2] == 1 else core

@@ -13,7 +13,6 @@ class CubeParams(BaseModel):
     size: float = Field(0.057, gt=0.03, lt=0.1, description="edge length of the whole cube (m)")
     mass: float = Field(0.09, gt=0.0, description="mass of the whole cube (kg)")
     gap: float = Field(0.0004, ge=0.0, description="gap between neighbouring cubelets (m)")
-    friction: float = Field(1.0, gt=0.0, description="sliding friction of the cube's outside")
     bevel: float = Field(
         0.0014, ge=0.0, description="chamfer of the cubelet edges (m); 0 gives plain boxes"
     )

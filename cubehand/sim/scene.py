@@ -75,10 +75,11 @@ def build_spec(config: SceneConfig, state: CubeState | None = None) -> mujoco.Mj
     spec.option.iterations = 20
     for geom in spec.geoms:
         if geom.name.startswith(HAND_PREFIX):
-            # Hand contacts take the hand's friction and condim (cubelet contacts are
-            # frictionless among themselves).
+            # Hand-cube contacts take the hand's friction and condim (cubelet contacts are
+            # frictionless among themselves), so the cube's own friction plays no part.
             geom.priority = 1
-            geom.condim = max(geom.condim, 4) if geom.contype else geom.condim
+            if geom.contype:
+                geom.condim = max(geom.condim, 4)
     builder = add_full_cube if config.cube == "full" else add_locked_cube
     builder(spec.worldbody, spec, state, config.cube_params, pos=CUBE_START)
     _add_cameras(spec, config.camera_resolution)
