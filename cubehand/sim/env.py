@@ -1,0 +1,348 @@
+"""The subgoal environment: the hand executes a stream of flip and rotate goals.
+
+A gymnasium environment. Each episode draws its physics from the current randomization
+ranges, sets up a cube state, lets the cube settle on the palm, then feeds goals: from the
+training curriculum, or from a scheduler plan (``reset(options={"subgoals": ...})``).
+
+A goal is met when the target face is within ``orientation_tolerance`` of the palm normal,
+every face angle is within ``face_tolerance`` of its goal, the cube lies on the palm and it
+is nearly still. Reward: decrease of the distance to the goal each step, plus
+``goal_bonus`` per goal met, plus ``drop_penalty`` for a drop.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
+
+import gymnasium as gym
+import mujoco
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from cubehand.sim.constants import FINGERTIP_SITES, JOINT_NAMES
+from cubehand.sim.cube_frame import paint_in_model, reanchor_up
+from cubehand.sim.cube_reader import is_dropped
+from cubehand.sim.face_tracker import QUARTER, FaceTracker
+from cubehand.sim.goals import Goal, curriculum_goal, plan_goals
+from cubehand.sim.hand_frame import (
+    face_tilt,
+    hand_rotation,
+    palm_position,
+    rotation_bringing_up,
+    up_face,
+)
+from cubehand.sim.randomization import (
+    PARAMETERS,
+    PhysicsRandomizer,
+    nominal_ranges,
+    sample_values,
+)
+from cubehand.sim.scene import Scene, SceneConfig, build_scene
+from cubehand.sim.stepping import control_step, rest_ctrl, settle
+from cubehand.solver.facelets import FACES
+from cubehand.solver.moves import Move
+from cubehand.solver.orientation import Orientation, matrix_to_quaternion
+from cubehand.solver.state import CubeState
+
+ACTION_BINS = 11
+Failure = Literal["drop", "timeout", "mismatch"]
+
+
+class EnvConfig(BaseModel):
+    """Goals, success tests, rewards and actions of the subgoal environment."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    scene: SceneConfig = Field(default_factory=SceneConfig)
+    orientation_tolerance: float = Field(0.4, gt=0, description="rad, target face to palm normal")
+    face_tolerance: float = Field(0.2, gt=0, description="rad, every face angle to its goal")
+    max_cube_speed: float = Field(1.0, gt=0, description="rad/s, cube spin allowed at success")
+    max_face_speed: float = Field(0.5, gt=0, description="rad/s, face spin allowed at success")
+    palm_radius: float = Field(0.08, gt=0, description="m, cube centre to its rest point")
+    goal_timeout: int = Field(800, ge=1, description="control steps allowed per goal")
+    max_successes: int = Field(50, ge=1, description="episode ends after this many goals")
+    rotate_probability: float = Field(0.5, ge=0, le=1, description="curriculum: rotate vs flip")
+    goal_bonus: float = 5.0
+    drop_penalty: float = -20.0
+    action_step: float = Field(
+        0.05, gt=0, description="largest change of a joint target per step, fraction of range"
+    )
+
+
+class CubeEnv(gym.Env):
+    """One hand, one cube, one goal stream.
+
+    Args:
+        config: the environment's settings.
+        ranges: randomization ranges by parameter name (nominal if omitted); ADR updates
+            them between episodes through :attr:`ranges`.
+    """
+
+    metadata = {"render_modes": []}
+
+    def __init__(
+        self,
+        config: EnvConfig | None = None,
+        ranges: Mapping[str, tuple[float, float]] | None = None,
+    ) -> None:
+        self.config = config or EnvConfig()
+        self.ranges = dict(ranges or nominal_ranges())
+        self._scene_size: float | None = None
+        self._build(self.config.scene)
+        self.action_space = gym.spaces.MultiDiscrete([ACTION_BINS] * len(self.scene.hand_actuators))
+        sizes = observation_sizes()
+        self.observation_space = gym.spaces.Dict(
+            {
+                name: gym.spaces.Box(-np.inf, np.inf, shape=(size,), dtype=np.float32)
+                for name, size in sizes.items()
+            }
+        )
+
+    # -- episode ---------------------------------------------------------------------------
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """Start an episode.
+
+        Options: ``state`` (a :class:`CubeState`, default solved) and ``subgoals`` (a
+        scheduler plan's subgoals; default: the training curriculum).
+        """
+        super().reset(seed=seed)
+        options = options or {}
+        self.values = sample_values(self.ranges, self.np_random)
+        size = self.config.scene.cube_params.size * self.values["cube_size"]
+        if size != self._scene_size:
+            params = self.config.scene.cube_params.model_copy(update={"size": size})
+            self._build(self.config.scene.model_copy(update={"cube_params": params}))
+        self.randomizer.apply(self.values)
+        model = self.scene.model
+        self.data = mujoco.MjData(model)
+        self.state: CubeState = options.get("state", CubeState.solved())
+        self.anchor = Orientation.identity()
+        paint_in_model(model, self.state, self.anchor)
+        mujoco.mj_forward(model, self.data)
+        settle(self.scene, self.data)
+        self.target = rest_ctrl(self.scene)
+        latency = int(round(self.values["action_latency"]))
+        self._pending: deque[np.ndarray] = deque([np.zeros(len(self.target))] * latency)
+        self._bias = self.np_random.normal(0.0, 1.0, size=3 + 4 + 15) * self.values["obs_bias"]
+        self.tracker = self._new_tracker()
+        self.goal_angles = self._aligned_angles()
+        subgoals = options.get("subgoals")
+        self._plan: Iterator[Goal] | None = None if subgoals is None else plan_goals(subgoals)
+        self.successes = 0
+        self.moves: list[Move] = []
+        self.goal: Goal | None = None
+        self._next_goal()
+        self._distance = self._goal_distance()
+        return self._observe(), self._info(None)
+
+    def step(
+        self, action: np.ndarray
+    ) -> tuple[dict[str, np.ndarray], float, bool, bool, dict[str, Any]]:
+        """Apply one action (20 bins of joint-target change) for one control step."""
+        self._apply_action(np.asarray(action))
+        control_step(self.scene, self.data, self.target)
+        self.goal_steps += 1
+        failure: Failure | None = None
+        self.moves += self.tracker.update(self._model_angles())
+        self.state = self.tracker.state
+        reward = 0.0
+        distance = self._goal_distance()
+        reward += self._distance - distance
+        self._distance = distance
+        terminated = truncated = False
+        if is_dropped(self.scene, self.data):
+            reward += self.config.drop_penalty
+            failure, terminated = "drop", True
+        elif self._goal_met():
+            if self.goal.expected is not None and self.goal.expected != self.state:
+                failure, terminated = "mismatch", True
+            else:
+                reward += self.config.goal_bonus
+                self.successes += 1
+                self._after_success()
+                if self.successes >= self.config.max_successes or self.goal is None:
+                    terminated = True
+        elif self.goal_steps >= self.config.goal_timeout:
+            failure, truncated = "timeout", True
+        return self._observe(), float(reward), terminated, truncated, self._info(failure)
+
+    # -- goals -----------------------------------------------------------------------------
+    def _next_goal(self) -> None:
+        if self._plan is not None:
+            self.goal = next(self._plan, None)
+        else:
+            self.goal = curriculum_goal(self._up(), self.np_random, self.config.rotate_probability)
+        self.goal_steps = 0
+        self.goal_angles = self._aligned_angles()
+        if self.goal is not None and self.goal.kind == "rotate":
+            index = FACES.index(self.goal.face)
+            self.goal_angles[index] += -QUARTER if self.goal.direction == "cw" else QUARTER
+
+    def _after_success(self) -> None:
+        if self.scene.config.cube == "locked":
+            self.anchor = reanchor_up(
+                self.scene, self.data, self.state, self.anchor, self._model_up()
+            )
+            self.tracker = self._new_tracker()
+        self._next_goal()
+        self._distance = self._goal_distance()
+
+    def _goal_met(self) -> bool:
+        if self.goal is None:
+            return False
+        cube = self._cube_in_hand()
+        target = self.goal.face
+        if face_tilt(cube, target) > self.config.orientation_tolerance:
+            return False
+        if np.any(np.abs(self._cube_angles() - self.goal_angles) > self.config.face_tolerance):
+            return False
+        dof = self.data.qvel[self.scene.cube_dof]
+        if np.linalg.norm(dof[3:6]) > self.config.max_cube_speed:
+            return False
+        if np.any(np.abs(self.data.qvel[self.scene.hinge_dof]) > self.config.max_face_speed):
+            return False
+        return bool(np.linalg.norm(self._cube_in_palm()) < self.config.palm_radius)
+
+    def _goal_distance(self) -> float:
+        if self.goal is None:
+            return 0.0
+        tilt = face_tilt(self._cube_in_hand(), self.goal.face)
+        return tilt + float(np.abs(self._cube_angles() - self.goal_angles).sum())
+
+    # -- physical quantities ------------------------------------------------------------
+    def _cube_in_hand(self) -> np.ndarray:
+        """Cube frame to hand frame rotation."""
+        model_pose = self.data.xmat[self._core].reshape(3, 3)
+        return hand_rotation(self.scene.model, self.data).T @ model_pose @ self.anchor.matrix
+
+    def _cube_in_palm(self) -> np.ndarray:
+        """Cube centre relative to its resting point, in the hand frame (m)."""
+        offset = self.data.xpos[self._core] - palm_position(self.scene.model, self.data)
+        return hand_rotation(self.scene.model, self.data).T @ offset - self._rest_offset
+
+    def _up(self) -> str:
+        return up_face(self._cube_in_hand())
+
+    def _model_up(self) -> str:
+        model_pose = self.data.xmat[self._core].reshape(3, 3)
+        in_hand = hand_rotation(self.scene.model, self.data).T @ model_pose
+        return up_face(in_hand)
+
+    def _new_tracker(self) -> FaceTracker:
+        """A tracker whose moves name the cube faces that the model's hinges turn."""
+        faces = "".join(self.anchor.face_at(face) for face in self.scene.faces)
+        return FaceTracker(self.state, faces, self._model_angles())
+
+    def _model_angles(self) -> np.ndarray:
+        return self.data.qpos[self.scene.hinge_qpos].copy()
+
+    def _per_cube_face(self, hinge_values: np.ndarray) -> np.ndarray:
+        """Hinge values placed by cube face (URFDLB, cube frame); rigid faces read 0."""
+        values = np.zeros(6)
+        for model_face, value in zip(self.scene.faces, hinge_values, strict=True):
+            values[FACES.index(self.anchor.face_at(model_face))] = value
+        return values
+
+    def _cube_angles(self) -> np.ndarray:
+        """Hinge angle of each cube face."""
+        return self._per_cube_face(self._model_angles())
+
+    def _aligned_angles(self) -> np.ndarray:
+        return np.round(self._cube_angles() / QUARTER) * QUARTER
+
+    # -- actions and observations -------------------------------------------------------
+    def _apply_action(self, action: np.ndarray) -> None:
+        if action.shape != self.target.shape:
+            raise ValueError(f"action must have {len(self.target)} entries, got {action.shape}")
+        low, high = self.scene.hand_ctrl_low, self.scene.hand_ctrl_high
+        half = (ACTION_BINS - 1) / 2
+        bins = (action.astype(float) - half) / half
+        bins += self.np_random.normal(0.0, 1.0, bins.shape) * self.values["action_noise"] / half
+        delta = bins * self.config.action_step * (high - low)
+        self._pending.append(delta)
+        self.target = np.clip(self.target + self._pending.popleft(), low, high)
+
+    def _observe(self) -> dict[str, np.ndarray]:
+        model, data = self.scene.model, self.data
+        hand = hand_rotation(model, data)
+        palm = palm_position(model, data)
+        tips = ((data.site_xpos[self._tip_sites] - palm) @ hand).ravel()
+        cube_pos = self._cube_in_palm()
+        cube = self._cube_in_hand()
+        quat = np.array(matrix_to_quaternion(cube))
+        goal_rotation = cube if self.goal is None else rotation_bringing_up(cube, self.goal.face)
+        goal_quat = np.array(matrix_to_quaternion(goal_rotation))
+        relative = np.array(matrix_to_quaternion(goal_rotation @ cube.T))
+        angles = self._cube_angles()
+        noise = self.values["obs_noise"]
+        noisy = np.concatenate([cube_pos, quat, tips]) + self._bias
+        noisy += self.np_random.normal(0.0, 1.0, noisy.shape) * noise
+        noisy_angles = angles + self.np_random.normal(0.0, 10 * noise, 6)
+        qpos, qvel = data.qpos[self._joint_qpos], data.qvel[self._joint_dof]
+        observation = {
+            "fingertips": noisy[7:],
+            "cube_position": noisy[:3],
+            "cube_quaternion": noisy[3:7] / np.linalg.norm(noisy[3:7]),
+            "goal_quaternion": goal_quat,
+            "relative_goal_quaternion": relative,
+            "face_angles": _sin_cos(noisy_angles),
+            "goal_face_angles": _sin_cos(self.goal_angles),
+            "relative_face_angles": _sin_cos(self.goal_angles - noisy_angles),
+            "privileged": np.concatenate(
+                [
+                    qpos,
+                    qvel,
+                    cube_pos,
+                    quat,
+                    tips,
+                    _sin_cos(angles),
+                    data.qvel[self.scene.cube_dof],
+                    self._per_cube_face(data.qvel[self.scene.hinge_dof]),
+                    np.array([self.values[p.name] for p in PARAMETERS]),
+                ]
+            ),  # fmt: skip
+        }
+        return {k: v.astype(np.float32) for k, v in observation.items()}
+
+    def _info(self, failure: Failure | None) -> dict[str, Any]:
+        return {
+            "successes": self.successes,
+            "goal": None if self.goal is None else self.goal.kind,
+            "goal_face": None if self.goal is None else self.goal.face,
+            "failure": failure,
+            "state": self.state.facelets,
+            "moves": [str(m) for m in self.moves],
+        }
+
+    def _build(self, scene_config: SceneConfig) -> None:
+        self.scene: Scene = build_scene(scene_config)
+        self._scene_size = scene_config.cube_params.size
+        self.randomizer = PhysicsRandomizer(self.scene.model)
+        model = self.scene.model
+        self._core = model.body("cube:core").id
+        self._tip_sites = np.array([model.site(name).id for name in FINGERTIP_SITES])
+        joints = [model.joint(name).id for name in JOINT_NAMES]
+        self._joint_qpos, self._joint_dof = model.jnt_qposadr[joints], model.jnt_dofadr[joints]
+        data = mujoco.MjData(self.scene.model)
+        settle(self.scene, data)
+        hand = hand_rotation(self.scene.model, data)
+        core = data.xpos[self._core] - palm_position(self.scene.model, data)
+        self._rest_offset = hand.T @ core
+
+
+def observation_sizes() -> dict[str, int]:
+    """Length of each observation group."""
+    return {
+        "fingertips": 15, "cube_position": 3, "cube_quaternion": 4, "goal_quaternion": 4,
+        "relative_goal_quaternion": 4, "face_angles": 12, "goal_face_angles": 12,
+        "relative_face_angles": 12,
+        "privileged": 24 + 24 + 3 + 4 + 15 + 12 + 6 + 6 + len(PARAMETERS),
+    }  # fmt: skip
+
+
+def _sin_cos(angles: np.ndarray) -> np.ndarray:
+    return np.concatenate([np.sin(angles), np.cos(angles)])

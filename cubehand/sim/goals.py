@@ -1,0 +1,49 @@
+"""Goals of the subgoal environment, from the training curriculum or from a plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from cubehand.skills.subgoals import Flip, Rotate, Subgoal
+from cubehand.solver.facelets import OPPOSITE
+from cubehand.solver.state import CubeState
+
+
+@dataclass(frozen=True)
+class Goal:
+    """Flip cube face ``face`` up, or rotate the up face ``face`` a quarter turn.
+
+    ``expected`` is the symbolic state the goal should leave (explicit plans only).
+    """
+
+    kind: Literal["flip", "rotate"]
+    face: str
+    direction: Literal["cw", "ccw"] | None = None
+    expected: CubeState | None = None
+
+    @classmethod
+    def from_subgoal(cls, subgoal: Subgoal) -> Goal:
+        """The goal that executes one scheduler subgoal."""
+        if isinstance(subgoal, Flip):
+            return cls("flip", subgoal.target, None, subgoal.state)
+        assert isinstance(subgoal, Rotate)
+        return cls("rotate", subgoal.face, subgoal.direction, subgoal.state)
+
+
+def curriculum_goal(up: str, rng: np.random.Generator, rotate_probability: float = 0.5) -> Goal:
+    """The training curriculum: rotate the up face (random direction) with probability
+    ``rotate_probability``, otherwise flip to one of the four side faces."""
+    if rng.random() < rotate_probability:
+        return Goal("rotate", up, "cw" if rng.random() < 0.5 else "ccw")
+    sides = [face for face in "URFDLB" if face not in (up, OPPOSITE[up])]
+    return Goal("flip", sides[int(rng.integers(len(sides)))])
+
+
+def plan_goals(subgoals: Sequence[Subgoal]) -> Iterator[Goal]:
+    """Goals for a scheduler plan, in order."""
+    for subgoal in subgoals:
+        yield Goal.from_subgoal(subgoal)

@@ -1,0 +1,134 @@
+"""The subgoal environment on both cube models (driven by test forces, never a policy)."""
+
+import mujoco
+import numpy as np
+import pytest
+
+from cubehand.sim.cube_reader import read_facelets
+from cubehand.sim.env import ACTION_BINS, CubeEnv, EnvConfig
+from cubehand.sim.hand_frame import rotation_bringing_up
+from cubehand.sim.randomization import PARAMETERS
+from cubehand.sim.scene import SceneConfig
+from cubehand.sim.stepping import settle
+from cubehand.skills.scheduler import schedule_minimal
+from cubehand.solver.moves import parse_moves
+from cubehand.solver.orientation import Orientation, matrix_to_quaternion
+from cubehand.solver.state import CubeState
+
+NO_OP = np.full(20, (ACTION_BINS - 1) // 2)
+
+
+def make_env(cube, **ranges):
+    return CubeEnv(EnvConfig(scene=SceneConfig(cube=cube)), ranges=ranges or None)
+
+
+@pytest.fixture(scope="module", params=["locked", "full"])
+def env(request):
+    return make_env(request.param)
+
+
+def _rollout(env, seed, steps=15):
+    obs, _ = env.reset(seed=seed)
+    rng = np.random.default_rng(seed)
+    trace = [obs]
+    for _ in range(steps):
+        obs, reward, terminated, truncated, _ = env.step(rng.integers(0, ACTION_BINS, 20))
+        trace.append(obs | {"reward": np.array([reward])})
+        if terminated or truncated:
+            break
+    return trace
+
+
+def test_observations_fit_the_space_and_are_finite(env):
+    for obs in _rollout(env, seed=1):
+        for name, space in env.observation_space.spaces.items():
+            assert obs[name].shape == space.shape
+            assert np.all(np.isfinite(obs[name]))
+
+
+def test_same_seed_same_episode(env):
+    first, again, other = _rollout(env, 2), _rollout(env, 2), _rollout(env, 3)
+    assert all(np.array_equal(a[k], b[k]) for a, b in zip(first, again, strict=True) for k in a)
+    pairs = zip(first, other, strict=False)
+    assert not all(np.array_equal(a["fingertips"], b["fingertips"]) for a, b in pairs)
+
+
+def test_wrong_action_shape_is_refused(env):
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match="20 entries"):
+        env.step(np.zeros(3, dtype=int))
+
+
+def test_randomized_episode_runs():
+    env = make_env("locked", **{p.name: p.limits for p in PARAMETERS})
+    trace = _rollout(env, seed=4, steps=10)
+    assert len(trace) > 1
+    assert all(np.all(np.isfinite(obs["privileged"])) for obs in trace)
+    assert env.values["cube_size"] != 1.0
+
+
+def _drive_face(env, face_index, torque, limit):
+    """Push a cube face with a generalized force until past ``limit`` rad, then let go."""
+    dof = env.scene.hinge_dof[face_index]
+    qpos = env.scene.hinge_qpos[face_index]
+    before = env.successes
+    for _ in range(60):
+        pushing = abs(env.data.qpos[qpos]) < limit
+        env.data.qfrc_applied[dof] = torque if pushing else 0.0
+        _, reward, terminated, truncated, info = env.step(NO_OP)
+        if terminated or truncated or info["successes"] > before:
+            env.data.qfrc_applied[dof] = 0.0
+            return reward, terminated, info
+    raise AssertionError("the goal was never met")
+
+
+def test_full_cube_executes_a_rotate_subgoal_of_a_plan():
+    env = make_env("full")
+    start = CubeState.solved().apply(parse_moves("U'"))
+    plan = schedule_minimal(start, Orientation.identity(), parse_moves("U"))
+    env.reset(seed=0, options={"state": start, "subgoals": plan.subgoals})
+    assert env.goal.kind == "rotate" and env.goal.direction == "cw"
+    reward, terminated, info = _drive_face(env, 0, -0.06, np.pi / 4 + 0.1)
+    assert terminated and info["failure"] is None and info["successes"] == 1
+    assert info["moves"] == ["U"] and env.state.is_solved()
+    assert reward > 4.0
+    settle(env.scene, env.data)  # the detent finishes aligning the face
+    assert read_facelets(env.scene.model, env.data) == CubeState.solved().facelets
+
+
+def test_locked_cube_flip_reanchors_and_then_turns_the_new_top_face():
+    env = make_env("locked")
+    start = CubeState.solved().apply(parse_moves("R'"))
+    plan = schedule_minimal(start, Orientation.identity(), parse_moves("R"))
+    env.reset(seed=0, options={"state": start, "subgoals": plan.subgoals})
+    assert env.goal.kind == "flip" and env.goal.face == "R"
+    # Place the cube R face up on the palm (a test teleport, not a policy).
+    core = env.scene.model.body("cube:core").id
+    pose = env.data.xmat[core].reshape(3, 3)
+    env.data.qpos[env.scene.cube_qpos][3:7] = matrix_to_quaternion(rotation_bringing_up(pose, "R"))
+    env.data.qvel[env.scene.cube_dof] = 0.0
+    mujoco.mj_forward(env.scene.model, env.data)
+    for _ in range(40):
+        _, _, terminated, _, info = env.step(NO_OP)
+        if info["successes"]:
+            break
+    assert info["successes"] == 1 and not terminated
+    assert env.anchor.face_at("U") == "R"  # the hinge now turns the cube's R face
+    assert env.goal.kind == "rotate" and env.goal.face == "R"
+    assert env.state == start
+    # Read in the model's frame, the stickers show the state seen through the new anchor.
+    assert read_facelets(env.scene.model, env.data) == start.world_view(env.anchor)
+    _, terminated, info = _drive_face(env, 0, -0.06, np.pi / 4 + 0.1)
+    assert terminated and info["failure"] is None and info["successes"] == 2
+    assert info["moves"] == ["R"] and env.state.is_solved()
+
+
+def test_a_turn_of_the_wrong_face_is_a_state_mismatch():
+    env = make_env("full")
+    start = CubeState.solved().apply(parse_moves("U'"))
+    plan = schedule_minimal(start, Orientation.identity(), parse_moves("U"))
+    env.reset(seed=0, options={"state": start, "subgoals": plan.subgoals})
+    env.goal = type(env.goal)("rotate", "U", "ccw", env.goal.expected)  # ask for the other way
+    env.goal_angles[0] += np.pi  # goal angle: +90 degrees instead of -90
+    _, terminated, info = _drive_face(env, 0, 0.06, np.pi / 4 + 0.1)
+    assert terminated and info["failure"] == "mismatch"
