@@ -1,4 +1,4 @@
-"""Simulation speed: control steps per second for each cube model."""
+"""Simulation speed: control steps per second for each cube model, alone and batched."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import time
 import mujoco
 import numpy as np
 
+from cubehand.sim.batched_env import BatchedCubeEnv
+from cubehand.sim.env import ACTION_BINS, EnvConfig
 from cubehand.sim.scene import CubeModel, SceneConfig, build_scene
 from cubehand.sim.stepping import control_step, hand_ctrl_range, rest_ctrl, settle
 
@@ -29,3 +31,21 @@ def single_env_speed(cube: CubeModel, steps: int, seed: int) -> float:
         ctrl = np.clip(ctrl + delta, low, high)
         control_step(scene, data, ctrl)
     return steps / (time.perf_counter() - tic)
+
+
+def batched_env_speed(cube: CubeModel, n_envs: int, steps: int, seed: int) -> float:
+    """Environment steps per second of :class:`BatchedCubeEnv` on all cores.
+
+    Includes everything a trainer pays for: actions, physics, face tracking, goal tests,
+    rewards and observation assembly (random actions, seeded; resets not timed apart).
+    """
+    batch = BatchedCubeEnv(n_envs, EnvConfig(scene=SceneConfig(cube=cube)))
+    try:
+        batch.reset(seed=seed)
+        actions = np.random.default_rng(seed).integers(0, ACTION_BINS, (steps, n_envs, 20))
+        tic = time.perf_counter()
+        for action in actions:
+            batch.step(action)
+        return steps * n_envs / (time.perf_counter() - tic)
+    finally:
+        batch.close()

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from cubehand.benchmarks.sim import single_env_speed
+from cubehand.benchmarks.sim import batched_env_speed, single_env_speed
 from cubehand.benchmarks.solver import run_solver_benchmark, summary_markdown, summary_rows
 from cubehand.solver.errors import CubeError
 from cubehand.solver.two_phase import TwoPhaseSolver
@@ -59,26 +59,32 @@ def bench_solver(
 @app.command("sim")
 def bench_sim(
     steps: Annotated[int, typer.Option(help="control steps timed per cube model")] = 500,
+    envs: Annotated[int, typer.Option(help="environments in the batched measurement")] = 16,
     seed: Annotated[int, typer.Option(help="seed of the random actions")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Control steps per second of each cube model (0.08 s per step, random actions).
 
-    Only the single-environment figure exists so far; "batched" is null until the batched
-    environment lands.
+    "single": the bare physics of one scene on one thread. "batched": whole environment
+    steps (physics, tracking, rewards, observations) of ``--envs`` environments, with the
+    physics spread over all cores.
     """
-    if steps < 1:
-        raise CubeError(f"--steps must be at least 1, got {steps}")
+    if steps < 1 or envs < 1:
+        raise CubeError(f"--steps and --envs must be at least 1, got {steps} and {envs}")
     cores = os.cpu_count() or 1
     result: dict[str, object] = {"cores": cores}
     for cube in ("locked", "full"):
-        result[cube] = {"single": single_env_speed(cube, steps, seed), "batched": None}
+        batched_steps = max(1, steps // envs)
+        result[cube] = {
+            "single": single_env_speed(cube, steps, seed),
+            "batched": batched_env_speed(cube, envs, batched_steps, seed),
+        }
     if as_json:
         print(json.dumps(result))
         return
     table = Table(title=f"simulation speed, control steps/s ({cores} CPU cores)")
-    for column in ("cube", "single env, 1 thread", "batched"):
+    for column in ("cube", "physics, 1 env, 1 thread", f"env steps, {envs} envs, {cores} cores"):
         table.add_column(column, justify="right")
     for cube in ("locked", "full"):
-        table.add_row(cube, f"{result[cube]['single']:.0f}", "not built yet")
+        table.add_row(cube, f"{result[cube]['single']:.0f}", f"{result[cube]['batched']:.0f}")
     _console.print(table)

@@ -40,14 +40,19 @@ from cubehand.sim.randomization import (
     sample_values,
 )
 from cubehand.sim.scene import Scene, SceneConfig, build_scene
-from cubehand.sim.stepping import control_step, rest_ctrl, settle
+from cubehand.sim.stepping import rest_ctrl, run_substeps, set_controls, settle
 from cubehand.solver.facelets import FACES
 from cubehand.solver.moves import Move
 from cubehand.solver.orientation import Orientation, matrix_to_quaternion
 from cubehand.solver.state import CubeState
 
 ACTION_BINS = 11
-Failure = Literal["drop", "timeout", "mismatch"]
+Failure = Literal["drop", "timeout", "mismatch", "unstable"]
+#: MuJoCo's warnings for a blow-up, after which it resets the physics by itself.
+_BLOW_UP_WARNINGS = [
+    int(w) for w in (mujoco.mjtWarning.mjWARN_BADQPOS, mujoco.mjtWarning.mjWARN_BADQVEL,
+                     mujoco.mjtWarning.mjWARN_BADQACC)
+]  # fmt: skip
 
 
 class EnvConfig(BaseModel):
@@ -143,18 +148,29 @@ class CubeEnv(gym.Env):
         self, action: np.ndarray
     ) -> tuple[dict[str, np.ndarray], float, bool, bool, dict[str, Any]]:
         """Apply one action (20 bins of joint-target change) for one control step."""
+        self.prepare_step(action)
+        run_substeps(self.scene, self.data)
+        return self.finish_step()
+
+    def prepare_step(self, action: np.ndarray) -> None:
+        """First half of :meth:`step`: turn the action into controls (no physics)."""
         self._apply_action(np.asarray(action))
-        control_step(self.scene, self.data, self.target)
+        set_controls(self.scene, self.data, self.target)
+
+    def finish_step(self) -> tuple[dict[str, np.ndarray], float, bool, bool, dict[str, Any]]:
+        """Second half of :meth:`step`, after the physics ran: track, judge, observe."""
         self.goal_steps += 1
         failure: Failure | None = None
         self.moves += self.tracker.update(self._model_angles())
         self.state = self.tracker.state
-        reward = 0.0
         distance = self._goal_distance()
-        reward += self._distance - distance
+        reward = self._distance - distance
         self._distance = distance
         terminated = truncated = False
-        if is_dropped(self.scene, self.data):
+        if any(self.data.warning[w].number for w in _BLOW_UP_WARNINGS):
+            # MuJoCo reset the physics after a blow-up; the episode cannot go on honestly.
+            failure, terminated = "unstable", True
+        elif is_dropped(self.scene, self.data):
             reward += self.config.drop_penalty
             failure, terminated = "drop", True
         elif self._goal_met():

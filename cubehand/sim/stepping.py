@@ -23,11 +23,21 @@ def rest_ctrl(scene: Scene) -> np.ndarray:
     return np.clip(np.zeros(len(low)), low, high)
 
 
-def control_step(scene: Scene, data: mujoco.MjData, hand_ctrl: np.ndarray) -> None:
-    """One control step: set hand targets and face detents, then run the substeps."""
+def set_controls(scene: Scene, data: mujoco.MjData, hand_ctrl: np.ndarray) -> None:
+    """Set the hand's joint targets and aim each face detent at its nearest quarter turn."""
     data.ctrl[scene.hand_actuators] = np.clip(hand_ctrl, scene.hand_ctrl_low, scene.hand_ctrl_high)
     data.ctrl[scene.detent_actuators] = detent_targets(data.qpos[scene.hinge_qpos])
+
+
+def run_substeps(scene: Scene, data: mujoco.MjData) -> None:
+    """The physics of one control step (MuJoCo releases the GIL while it runs)."""
     mujoco.mj_step(scene.model, data, nstep=scene.config.substeps)
+
+
+def control_step(scene: Scene, data: mujoco.MjData, hand_ctrl: np.ndarray) -> None:
+    """One control step: set the controls, then run the substeps."""
+    set_controls(scene, data, hand_ctrl)
+    run_substeps(scene, data)
 
 
 def settle(scene: Scene, data: mujoco.MjData, seconds: float = 1.5) -> None:

@@ -132,3 +132,11 @@ def test_a_turn_of_the_wrong_face_is_a_state_mismatch():
     env.goal_angles[0] += np.pi  # goal angle: +90 degrees instead of -90
     _, terminated, info = _drive_face(env, 0, 0.06, np.pi / 4 + 0.1)
     assert terminated and info["failure"] == "mismatch"
+
+
+def test_a_physics_blow_up_ends_the_episode_as_unstable():
+    env = make_env("locked")
+    env.reset(seed=0)
+    env.data.qvel[env.scene.cube_dof] = 1e12  # MuJoCo resets the physics when this happens
+    _, _, terminated, _, info = env.step(NO_OP)
+    assert terminated and info["failure"] == "unstable"

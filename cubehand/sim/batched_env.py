@@ -1,0 +1,109 @@
+"""Many subgoal environments stepped together, their physics spread over threads.
+
+MuJoCo releases the GIL inside ``mj_step``, so each thread steps a fixed share of the
+environments while the Python side (actions, tracking, rewards, observations) runs in turn.
+Finished environments reset themselves; the info of the finished episode is returned.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+
+from cubehand.sim.env import CubeEnv, EnvConfig
+from cubehand.sim.stepping import run_substeps
+
+
+class BatchedCubeEnv:
+    """``n_envs`` copies of :class:`CubeEnv`, each with its own seed and physics draw.
+
+    Args:
+        n_envs: number of environments.
+        config: settings shared by all of them.
+        ranges: randomization ranges shared by all of them (updated between episodes).
+        threads: threads for the physics; defaults to the number of CPU cores.
+    """
+
+    def __init__(
+        self,
+        n_envs: int,
+        config: EnvConfig | None = None,
+        ranges: Mapping[str, tuple[float, float]] | None = None,
+        threads: int | None = None,
+    ) -> None:
+        if n_envs < 1:
+            raise ValueError(f"n_envs must be at least 1, got {n_envs}")
+        self.envs = [CubeEnv(config, ranges) for _ in range(n_envs)]
+        self.threads = max(1, min(threads or os.cpu_count() or 1, n_envs))
+        self._pool = ThreadPoolExecutor(max_workers=self.threads)
+        self._shares = [self.envs[i :: self.threads] for i in range(self.threads)]
+        self._episodes = 0
+        self._seed = 0
+
+    @property
+    def n_envs(self) -> int:
+        """Number of environments."""
+        return len(self.envs)
+
+    def set_ranges(self, ranges: Mapping[str, tuple[float, float]]) -> None:
+        """New randomization ranges, used from each environment's next episode on."""
+        for env in self.envs:
+            env.ranges = dict(ranges)
+
+    def reset(self, seed: int) -> dict[str, np.ndarray]:
+        """Reset every environment; environment ``i`` of episode ``k`` gets its own seed."""
+        self._seed = seed
+        self._episodes = 0
+        observations = []
+        for env in self.envs:
+            observations.append(env.reset(seed=self._next_seed())[0])
+        return _stack(observations)
+
+    def step(
+        self, actions: np.ndarray
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, list[dict[str, Any]]]:
+        """Step every environment once; returns stacked observations, rewards, terminated,
+        truncated and infos (the info of an episode that just ended, before its reset)."""
+        actions = np.asarray(actions)
+        if actions.shape[0] != self.n_envs:
+            raise ValueError(f"need {self.n_envs} actions, got {actions.shape[0]}")
+        for env, action in zip(self.envs, actions, strict=True):
+            env.prepare_step(action)
+        list(self._pool.map(_run_share, self._shares))
+        observations, rewards, terminated, truncated, infos = [], [], [], [], []
+        for env in self.envs:
+            obs, reward, term, trunc, info = env.finish_step()
+            if term or trunc:
+                obs = env.reset(seed=self._next_seed())[0]
+            observations.append(obs)
+            rewards.append(reward)
+            terminated.append(term)
+            truncated.append(trunc)
+            infos.append(info)
+        return (
+            _stack(observations), np.array(rewards, dtype=np.float32),
+            np.array(terminated), np.array(truncated), infos,
+        )  # fmt: skip
+
+    def close(self) -> None:
+        """Stop the physics threads."""
+        self._pool.shutdown()
+
+    def _next_seed(self) -> int:
+        # Distinct, reproducible seeds: the base seed, then one stream per episode started.
+        seed = int(np.random.SeedSequence([self._seed, self._episodes]).generate_state(1)[0])
+        self._episodes += 1
+        return seed
+
+
+def _run_share(envs: list[CubeEnv]) -> None:
+    for env in envs:
+        run_substeps(env.scene, env.data)
+
+
+def _stack(observations: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    return {name: np.stack([obs[name] for obs in observations]) for name in observations[0]}
