@@ -33,6 +33,7 @@ from cubehand.sim.hand_frame import (
     rotation_bringing_up,
     up_face,
 )
+from cubehand.sim.perturbations import PerturbationDriver
 from cubehand.sim.randomization import (
     PARAMETERS,
     PhysicsRandomizer,
@@ -135,6 +136,8 @@ class CubeEnv(gym.Env):
         self._bias = self.np_random.normal(0.0, 1.0, size=3 + 4 + 15) * self.values["obs_bias"]
         self.tracker = self._new_tracker()
         self.goal_angles = self._aligned_angles()
+        if self.perturbation is not None:
+            self.perturbation.reset(self.np_random)
         subgoals = options.get("subgoals")
         self._plan: Iterator[Goal] | None = None if subgoals is None else plan_goals(subgoals)
         self.successes = 0
@@ -156,6 +159,8 @@ class CubeEnv(gym.Env):
         """First half of :meth:`step`: turn the action into controls (no physics)."""
         self._apply_action(np.asarray(action))
         set_controls(self.scene, self.data, self.target)
+        if self.perturbation is not None:
+            self.perturbation.update(self.data, self.data.xpos[self._core])
 
     def finish_step(self) -> tuple[dict[str, np.ndarray], float, bool, bool, dict[str, Any]]:
         """Second half of :meth:`step`, after the physics ran: track, judge, observe."""
@@ -340,6 +345,11 @@ class CubeEnv(gym.Env):
         self.randomizer = PhysicsRandomizer(self.scene.model)
         model = self.scene.model
         self._core = model.body("cube:core").id
+        self.perturbation = (
+            None
+            if scene_config.perturbation is None
+            else PerturbationDriver.for_scene(model, scene_config.perturbation)
+        )
         self._tip_sites = np.array([model.site(name).id for name in FINGERTIP_SITES])
         joints = [model.joint(name).id for name in JOINT_NAMES]
         self._joint_qpos, self._joint_dof = model.jnt_qposadr[joints], model.jnt_dofadr[joints]

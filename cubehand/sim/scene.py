@@ -20,6 +20,7 @@ from cubehand.sim.cube_locked import add_locked_cube
 from cubehand.sim.cube_params import CubeParams
 from cubehand.sim.cube_parts import FREE_JOINT, detent_name, hinge_name
 from cubehand.sim.hand_assets import shadow_hand_scene_file
+from cubehand.sim.perturbations import PerturbationName, apply_to_spec
 from cubehand.solver.facelets import FACES
 from cubehand.solver.state import CubeState
 
@@ -40,6 +41,9 @@ class SceneConfig(BaseModel):
     timestep: float = Field(0.008, gt=0.0, le=0.01, description="physics step (s)")
     substeps: int = Field(10, ge=1, description="physics steps per control step")
     camera_resolution: int = Field(128, ge=16, description="width and height of camera images")
+    perturbation: PerturbationName | None = Field(
+        None, description="tied-fingers, glove, plush or pen-poke (robustness tests only)"
+    )
 
     @property
     def control_dt(self) -> float:
@@ -82,6 +86,8 @@ def build_spec(config: SceneConfig, state: CubeState | None = None) -> mujoco.Mj
                 geom.condim = max(geom.condim, 4)
     builder = add_full_cube if config.cube == "full" else add_locked_cube
     builder(spec.worldbody, spec, state, config.cube_params, pos=CUBE_START)
+    if config.perturbation is not None:
+        apply_to_spec(spec, config.perturbation)
     _add_cameras(spec, config.camera_resolution)
     spec.visual.global_.offwidth = spec.visual.global_.offheight = 2048
     return spec
