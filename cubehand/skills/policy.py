@@ -1,0 +1,141 @@
+"""The recurrent policy and value networks (asymmetric actor-critic).
+
+Both networks embed each observation group with its own linear layer, sum the embeddings,
+apply a feed-forward layer and an LSTM. The policy ends in 20 categorical heads of 11 bins
+(one per actuator); the value network also sees the privileged group and ends in one value.
+Observation groups are normalized by running statistics kept inside the network, so a
+checkpoint carries them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import torch
+from pydantic import BaseModel, ConfigDict, Field
+from torch import nn
+
+POLICY_GROUPS: tuple[str, ...] = (
+    "fingertips", "cube_position", "cube_quaternion", "goal_quaternion",
+    "relative_goal_quaternion", "face_angles", "goal_face_angles", "relative_face_angles",
+)  # fmt: skip
+VALUE_GROUPS: tuple[str, ...] = (*POLICY_GROUPS, "privileged")
+
+Hidden = tuple[torch.Tensor, torch.Tensor]
+
+
+class NetworkConfig(BaseModel):
+    """Layer sizes (small enough to train on two CPU cores)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    embed: int = Field(128, ge=8, description="width of each group's embedding")
+    hidden: int = Field(256, ge=8, description="width of the feed-forward layer")
+    lstm: int = Field(256, ge=8, description="LSTM state size")
+    actuators: int = Field(20, ge=1)
+    bins: int = Field(11, ge=2)
+
+
+class RunningNorm(nn.Module):
+    """Running mean and variance of a feature vector (updated only when asked)."""
+
+    def __init__(self, size: int, clip: float = 10.0) -> None:
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(size))
+        self.register_buffer("var", torch.ones(size))
+        self.register_buffer("count", torch.tensor(1e-4))
+        self.clip = clip
+
+    def update(self, batch: torch.Tensor) -> None:
+        """Fold a batch (any leading shape) into the statistics."""
+        flat = batch.reshape(-1, batch.shape[-1]).double()
+        mean, var, count = flat.mean(0), flat.var(0, unbiased=False), flat.shape[0]
+        total = self.count + count
+        delta = mean - self.mean
+        self.mean += (delta * count / total).float()
+        self.var = ((self.var * self.count + var * count + delta**2 * self.count * count / total)
+                    / total).float()  # fmt: skip
+        self.count = total.float()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.clamp((x - self.mean) / torch.sqrt(self.var + 1e-8), -self.clip, self.clip)
+
+
+class RecurrentTrunk(nn.Module):
+    """Normalize, embed and sum the groups, then feed-forward and LSTM."""
+
+    def __init__(self, sizes: Mapping[str, int], groups: Sequence[str], config: NetworkConfig):
+        super().__init__()
+        self.groups = tuple(groups)
+        self.norms = nn.ModuleDict({g: RunningNorm(sizes[g]) for g in self.groups})
+        self.embeddings = nn.ModuleDict({g: nn.Linear(sizes[g], config.embed) for g in self.groups})
+        self.feed_forward = nn.Sequential(
+            nn.ReLU(), nn.Linear(config.embed, config.hidden), nn.ReLU()
+        )
+        self.lstm = nn.LSTM(config.hidden, config.lstm)
+
+    def initial_state(self, batch: int) -> Hidden:
+        """Zero LSTM state for ``batch`` environments."""
+        zeros = torch.zeros(1, batch, self.lstm.hidden_size)
+        return zeros, zeros.clone()
+
+    def update_norms(self, obs: Mapping[str, torch.Tensor]) -> None:
+        """Fold observations into the running statistics."""
+        for group in self.groups:
+            self.norms[group].update(obs[group])
+
+    def forward(
+        self, obs: Mapping[str, torch.Tensor], state: Hidden, starts: torch.Tensor
+    ) -> tuple[torch.Tensor, Hidden]:
+        """Run a sequence. ``obs[g]`` is (T, B, size); ``starts`` (T, B) marks the steps that
+        begin a new episode, where the LSTM state is reset before the step."""
+        embedded = sum(self.embeddings[g](self.norms[g](obs[g])) for g in self.groups)
+        features = self.feed_forward(embedded)
+        outputs = []
+        h, c = state
+        for t in range(features.shape[0]):
+            keep = (1.0 - starts[t]).view(1, -1, 1)  # zero the state where an episode starts
+            out, (h, c) = self.lstm(features[t : t + 1], (h * keep, c * keep))
+            outputs.append(out)
+        return torch.cat(outputs), (h, c)
+
+
+class Policy(nn.Module):
+    """Actor: observation groups to 20 categorical distributions over 11 bins."""
+
+    def __init__(self, sizes: Mapping[str, int], config: NetworkConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.trunk = RecurrentTrunk(sizes, POLICY_GROUPS, config)
+        self.head = nn.Linear(config.lstm, config.actuators * config.bins)
+        nn.init.orthogonal_(self.head.weight, gain=0.01)
+        nn.init.zeros_(self.head.bias)
+
+    def forward(
+        self, obs: Mapping[str, torch.Tensor], state: Hidden, starts: torch.Tensor
+    ) -> tuple[torch.distributions.Categorical, Hidden]:
+        features, state = self.trunk(obs, state, starts)
+        logits = self.head(features).view(
+            *features.shape[:2], self.config.actuators, self.config.bins
+        )
+        return torch.distributions.Categorical(logits=logits), state
+
+
+class ValueNetwork(nn.Module):
+    """Critic: all groups, privileged included, to one value."""
+
+    def __init__(self, sizes: Mapping[str, int], config: NetworkConfig) -> None:
+        super().__init__()
+        self.trunk = RecurrentTrunk(sizes, VALUE_GROUPS, config)
+        self.head = nn.Linear(config.lstm, 1)
+
+    def forward(
+        self, obs: Mapping[str, torch.Tensor], state: Hidden, starts: torch.Tensor
+    ) -> tuple[torch.Tensor, Hidden]:
+        features, state = self.trunk(obs, state, starts)
+        return self.head(features).squeeze(-1), state
+
+
+def parameter_count(module: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)

@@ -1,0 +1,86 @@
+"""Recurrent PPO: advantage arithmetic, state resets, learning on a toy task, resuming."""
+
+import io
+
+import numpy as np
+import torch
+
+from cubehand.skills.policy import NetworkConfig, Policy, parameter_count
+from cubehand.skills.ppo import PPOConfig, PPOTrainer, compute_gae
+
+from .toy_env import SIZES, ToyVectorEnv
+
+SMALL = PPOConfig(
+    rollout_steps=16, epochs=4, minibatches=2, learning_rate=3e-3, gamma=0.9,
+    network=NetworkConfig(embed=16, hidden=32, lstm=32),
+)  # fmt: skip
+
+
+def test_gae_matches_a_hand_computation():
+    rewards = np.array([[1.0], [0.0], [2.0]])
+    values = np.array([[0.5], [0.4], [0.3]])
+    dones = np.array([[0.0], [1.0], [0.0]])
+    last = np.array([1.0])
+    gamma, lam = 0.9, 0.8
+    # Episode ends after step 1, so step 1 does not bootstrap and step 0 sees only step 1.
+    d2 = 2.0 + gamma * 1.0 - 0.3
+    d1 = 0.0 - 0.4
+    d0 = 1.0 + gamma * 0.4 - 0.5
+    expected = [d0 + gamma * lam * d1, d1, d2]
+    assert np.allclose(compute_gae(rewards, values, dones, last, gamma, lam)[:, 0], expected)
+
+
+def test_lstm_state_resets_where_an_episode_starts():
+    policy = Policy(SIZES, SMALL.network)
+    obs = {g: torch.randn(3, 2, 4) for g in SIZES}
+    state = tuple(torch.randn(1, 2, 32) for _ in range(2))
+    starts = torch.tensor([[1.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
+    dist_a, _ = policy(obs, state, starts)
+    dist_b, _ = policy(obs, policy.trunk.initial_state(2), starts)
+    # Environment 0 starts fresh, so the incoming state does not matter; environment 1 does.
+    assert torch.allclose(dist_a.logits[:, 0], dist_b.logits[:, 0])
+    assert not torch.allclose(dist_a.logits[:, 1], dist_b.logits[:, 1])
+
+
+def test_policy_has_twenty_heads_of_eleven_bins():
+    policy = Policy(SIZES, NetworkConfig())
+    dist, _ = policy(
+        {g: torch.zeros(1, 3, 4) for g in SIZES}, policy.trunk.initial_state(3), torch.ones(1, 3)
+    )
+    assert dist.logits.shape == (1, 3, 20, 11)
+    assert parameter_count(policy) < 2_000_000
+
+
+def test_ppo_learns_the_toy_task():
+    trainer = PPOTrainer(ToyVectorEnv(8), SIZES, SMALL, seed=0)
+    first = trainer.train_rollout().mean_reward
+    for _ in range(25):
+        last = trainer.train_rollout().mean_reward
+    assert first < 0.3
+    assert last > 0.8
+
+
+def test_resuming_from_a_checkpoint_continues_identically():
+    a = PPOTrainer(ToyVectorEnv(4), SIZES, SMALL, seed=1)
+    for _ in range(2):
+        a.train_rollout()
+    buffer = io.BytesIO()
+    torch.save(a.state_dict(), buffer)  # through bytes, as a checkpoint file would be
+    buffer.seek(0)
+    saved = torch.load(buffer, weights_only=True)
+    b = PPOTrainer(ToyVectorEnv(4), SIZES, SMALL, seed=1)
+    b.load_state_dict(saved)
+    # Same networks, optimizer and generator; give both the same environment position.
+    b.obs, b.starts = a.obs, a.starts.copy()
+    b.policy_state = tuple(s.clone() for s in a.policy_state)
+    b.value_state = tuple(s.clone() for s in a.value_state)
+    b.env = a.env.__class__(4)
+    b.env.__dict__.update(
+        {k: (v.copy() if hasattr(v, "copy") else v) for k, v in a.env.__dict__.items()}
+    )
+    b.env.rng = np.random.default_rng()
+    b.env.rng.bit_generator.state = a.env.rng.bit_generator.state
+    stats_a, stats_b = a.train_rollout(), b.train_rollout()
+    assert stats_a.mean_reward == stats_b.mean_reward
+    for pa, pb in zip(a.policy.parameters(), b.policy.parameters(), strict=True):
+        assert torch.equal(pa, pb)
