@@ -8,7 +8,7 @@ Finished environments reset themselves; the info of the finished episode is retu
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -26,6 +26,9 @@ class BatchedCubeEnv:
         config: settings shared by all of them.
         ranges: randomization ranges shared by all of them (updated between episodes).
         threads: threads for the physics; defaults to the number of CPU cores.
+        episode_ranges: called with an environment's index before each of its episodes;
+            returns that episode's ranges and a tag (such as ADR's pinned boundary) that is
+            handed back in the finished episode's info as ``episode_tag``.
     """
 
     def __init__(
@@ -34,6 +37,8 @@ class BatchedCubeEnv:
         config: EnvConfig | None = None,
         ranges: Mapping[str, tuple[float, float]] | None = None,
         threads: int | None = None,
+        episode_ranges: Callable[[int], tuple[Mapping[str, tuple[float, float]], Any]]
+        | None = None,
     ) -> None:
         if n_envs < 1:
             raise ValueError(f"n_envs must be at least 1, got {n_envs}")
@@ -43,6 +48,8 @@ class BatchedCubeEnv:
         self._shares = [self.envs[i :: self.threads] for i in range(self.threads)]
         self._episodes = 0
         self._seed = 0
+        self.episode_ranges = episode_ranges
+        self._tags: list[Any] = [None] * n_envs
 
     @property
     def n_envs(self) -> int:
@@ -58,10 +65,7 @@ class BatchedCubeEnv:
         """Reset every environment; environment ``i`` of episode ``k`` gets its own seed."""
         self._seed = seed
         self._episodes = 0
-        observations = []
-        for env in self.envs:
-            observations.append(env.reset(seed=self._next_seed())[0])
-        return _stack(observations)
+        return _stack([self._reset_env(i) for i in range(self.n_envs)])
 
     def step(
         self, actions: np.ndarray
@@ -75,10 +79,11 @@ class BatchedCubeEnv:
             env.prepare_step(action)
         list(self._pool.map(_run_share, self._shares))
         observations, rewards, terminated, truncated, infos = [], [], [], [], []
-        for env in self.envs:
+        for index, env in enumerate(self.envs):
             obs, reward, term, trunc, info = env.finish_step()
             if term or trunc:
-                obs = env.reset(seed=self._next_seed())[0]
+                info = info | {"episode_tag": self._tags[index]}
+                obs = self._reset_env(index)
             observations.append(obs)
             rewards.append(reward)
             terminated.append(term)
@@ -92,6 +97,12 @@ class BatchedCubeEnv:
     def close(self) -> None:
         """Stop the physics threads."""
         self._pool.shutdown()
+
+    def _reset_env(self, index: int) -> dict[str, np.ndarray]:
+        if self.episode_ranges is not None:
+            ranges, self._tags[index] = self.episode_ranges(index)
+            self.envs[index].ranges = dict(ranges)
+        return self.envs[index].reset(seed=self._next_seed())[0]
 
     def _next_seed(self) -> int:
         # Distinct, reproducible seeds: the base seed, then one stream per episode started.

@@ -141,6 +141,8 @@ class CubeEnv(gym.Env):
         subgoals = options.get("subgoals")
         self._plan: Iterator[Goal] | None = None if subgoals is None else plan_goals(subgoals)
         self.successes = 0
+        self.attempts = {"rotate": 0, "flip": 0}
+        self.met = {"rotate": 0, "flip": 0}
         self.moves: list[Move] = []
         self.goal: Goal | None = None
         self._next_goal()
@@ -184,6 +186,7 @@ class CubeEnv(gym.Env):
             else:
                 reward += self.config.goal_bonus
                 self.successes += 1
+                self.met[self.goal.kind] += 1
                 self._after_success()
                 if self.successes >= self.config.max_successes or self.goal is None:
                     terminated = True
@@ -199,6 +202,8 @@ class CubeEnv(gym.Env):
             self.goal = curriculum_goal(self._up(), self.np_random, self.config.rotate_probability)
         self.goal_steps = 0
         self.goal_angles = self._aligned_angles()
+        if self.goal is not None:
+            self.attempts[self.goal.kind] += 1
         if self.goal is not None and self.goal.kind == "rotate":
             index = FACES.index(self.goal.face)
             self.goal_angles[index] += -QUARTER if self.goal.direction == "cw" else QUARTER
@@ -335,6 +340,8 @@ class CubeEnv(gym.Env):
             "goal": None if self.goal is None else self.goal.kind,
             "goal_face": None if self.goal is None else self.goal.face,
             "failure": failure,
+            "attempts": dict(self.attempts),
+            "met": dict(self.met),
             "state": self.state.facelets,
             "moves": [str(m) for m in self.moves],
         }

@@ -93,9 +93,12 @@ class RecurrentTrunk(nn.Module):
         features = self.feed_forward(embedded)
         outputs = []
         h, c = state
-        for t in range(features.shape[0]):
-            keep = (1.0 - starts[t]).view(1, -1, 1)  # zero the state where an episode starts
-            out, (h, c) = self.lstm(features[t : t + 1], (h * keep, c * keep))
+        # Run the LSTM over stretches with no episode start inside them (one call each),
+        # zeroing the state of the environments that start a new episode at a stretch's head.
+        boundaries = [0, *[t for t in range(1, len(starts)) if bool(starts[t].any())], len(starts)]
+        for begin, end in zip(boundaries[:-1], boundaries[1:], strict=True):
+            keep = (1.0 - starts[begin]).view(1, -1, 1)
+            out, (h, c) = self.lstm(features[begin:end], (h * keep, c * keep))
             outputs.append(out)
         return torch.cat(outputs), (h, c)
 

@@ -1,0 +1,56 @@
+"""``cubehand train policy``: a PPO run from a config file, resumable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from cubehand.training import TrainingRun, load_train_config
+
+app = typer.Typer(help="Training.", no_args_is_help=True)
+_console = Console(soft_wrap=True)
+
+
+@app.command("policy")
+def train_policy(
+    config: Annotated[Path, typer.Option(help="YAML training config (see configs/)")],
+    resume: Annotated[Path | None, typer.Option(help="checkpoint to continue from")] = None,
+    runs: Annotated[Path, typer.Option(help="folder for run outputs")] = Path("runs"),
+    steps: Annotated[int | None, typer.Option(help="override total_steps")] = None,
+) -> None:
+    """Train the LSTM policy with PPO (and ADR), logging to runs/NAME/log.jsonl."""
+    train_config = load_train_config(config)
+    if steps is not None:
+        train_config = train_config.model_copy(update={"total_steps": steps})
+    run = TrainingRun(train_config, runs / train_config.name)
+    if resume is not None:
+        run.resume(resume)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f} steps"),
+        TextColumn("{task.fields[sps]:>5.0f} steps/s"),
+        TextColumn("successes {task.fields[successes]}"),
+        TextColumn("ADR {task.fields[entropy]}"), TimeRemainingColumn(),
+        console=_console,
+    )  # fmt: skip
+    with progress:
+        task = progress.add_task(
+            train_config.name, total=train_config.total_steps, completed=run.trainer.steps,
+            sps=0.0, successes="-", entropy="-",
+        )  # fmt: skip
+
+        def show(record: dict) -> None:
+            successes = record.get("mean_successes")
+            entropy = record.get("adr_entropy")
+            progress.update(
+                task, completed=record["steps"], sps=record["steps_per_second"],
+                successes="-" if successes is None else f"{successes:.2f}",
+                entropy="-" if entropy is None else f"{entropy:.2f}",
+            )  # fmt: skip
+
+        run.run(show)
+    _console.print(f"checkpoint {run.out_dir / 'checkpoint.pt'}, log {run.out_dir / 'log.jsonl'}")

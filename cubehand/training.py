@@ -1,0 +1,203 @@
+"""Policy training runs: config files, environments with ADR, logs and checkpoints.
+
+This module wires the layers together (the simulator's batched environments and
+randomization registry, the skills' PPO trainer and ADR); each of those stays ignorant of
+the others.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from cubehand.sim.batched_env import BatchedCubeEnv
+from cubehand.sim.env import EnvConfig, observation_sizes
+from cubehand.sim.randomization import PARAMETER_BY_NAME, PARAMETERS
+from cubehand.skills.adr import ADR, AdrConfig, AdrParameter
+from cubehand.skills.ppo import PPOConfig, PPOTrainer
+from cubehand.solver.errors import CubeError
+
+
+class ConfigError(CubeError):
+    """A configuration file that cannot be used."""
+
+
+class CheckpointError(CubeError):
+    """A checkpoint that is missing or does not fit."""
+
+
+class TrainConfig(BaseModel):
+    """A whole training run."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(description="run name; outputs go to runs/NAME")
+    seed: int = Field(0, description="training seed (evaluation seeds are separate)")
+    total_steps: int = Field(1_000_000, ge=1, description="environment steps to train for")
+    n_envs: int = Field(16, ge=1)
+    checkpoint_every: int = Field(10, ge=1, description="rollouts between checkpoints")
+    env: EnvConfig = Field(default_factory=EnvConfig)
+    ppo: PPOConfig = Field(default_factory=PPOConfig)
+    adr: AdrConfig | None = Field(default_factory=AdrConfig, description="null turns ADR off")
+    adr_parameters: list[str] = Field(
+        default_factory=lambda: [p.name for p in PARAMETERS if p.name != "cube_size"],
+        description="registry parameters that ADR controls",
+    )
+
+
+def load_train_config(path: Path) -> TrainConfig:
+    """Read a YAML config.
+
+    Raises:
+        ConfigError: naming the file and what is wrong with it.
+    """
+    if not path.is_file():
+        raise ConfigError(f"config file {path} does not exist")
+    try:
+        data = yaml.safe_load(path.read_text())
+        config = TrainConfig.model_validate(data)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path} is not valid YAML: {' '.join(str(error).split())}") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+    unknown = [name for name in config.adr_parameters if name not in PARAMETER_BY_NAME]
+    if unknown:
+        raise ConfigError(f"{path}: adr_parameters: unknown parameter {unknown[0]!r}")
+    return config
+
+
+def adr_parameters(names: list[str]) -> list[AdrParameter]:
+    """ADR's view of registry parameters."""
+    return [
+        AdrParameter(p.name, p.nominal, p.limits, p.step)
+        for p in (PARAMETER_BY_NAME[name] for name in names)
+    ]
+
+
+class TrainingRun:
+    """Environments, trainer, ADR, log and checkpoint of one run."""
+
+    def __init__(self, config: TrainConfig, out_dir: Path) -> None:
+        self.config = config
+        self.out_dir = out_dir
+        self.adr = (
+            None
+            if config.adr is None
+            else ADR(adr_parameters(config.adr_parameters), config.adr,
+                     np.random.default_rng([config.seed, 1]))
+        )  # fmt: skip
+        self.env = BatchedCubeEnv(config.n_envs, config.env, episode_ranges=self._episode_ranges)
+        self.trainer = PPOTrainer(
+            self.env, observation_sizes(), config.ppo, config.seed,
+            on_episode_end=self._episode_end,
+        )  # fmt: skip
+        self.wall_seconds = 0.0
+        self.recent: list[dict[str, Any]] = []
+
+    def _episode_ranges(self, index: int):
+        if self.adr is None:
+            return {}, None
+        return self.adr.episode_ranges()
+
+    def _episode_end(self, index: int, info: dict[str, Any]) -> None:
+        self.recent.append(info)
+        if self.adr is not None:
+            self.adr.record(info.get("episode_tag"), info["successes"])
+
+    def run(self, on_rollout: Callable[[dict[str, Any]], None] | None = None) -> None:
+        """Train until ``total_steps``, logging each rollout and checkpointing regularly."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        rollouts = 0
+        while self.trainer.steps < self.config.total_steps:
+            tic = time.perf_counter()
+            stats = self.trainer.train_rollout()
+            elapsed = time.perf_counter() - tic
+            self.wall_seconds += elapsed
+            rollouts += 1
+            record = self._log_record(stats, elapsed)
+            with (self.out_dir / "log.jsonl").open("a") as log:
+                log.write(json.dumps(record) + "\n")
+            if on_rollout is not None:
+                on_rollout(record)
+            if rollouts % self.config.checkpoint_every == 0:
+                self.save()
+        self.save()
+
+    def _log_record(self, stats, elapsed: float) -> dict[str, Any]:
+        episodes, self.recent = self.recent, []
+        record: dict[str, Any] = {
+            "steps": self.trainer.steps,
+            "wall_seconds": round(self.wall_seconds, 2),
+            "steps_per_second": stats.steps / elapsed,
+            "mean_reward": stats.mean_reward,
+            "episodes": len(episodes),
+            **stats.losses,
+        }
+        if episodes:
+            record["mean_successes"] = float(np.mean([e["successes"] for e in episodes]))
+            for kind in ("rotate", "flip"):
+                tried = sum(e["attempts"][kind] for e in episodes)
+                met = sum(e["met"][kind] for e in episodes)
+                record[f"{kind}_success_rate"] = met / tried if tried else None
+            record["drop_rate"] = float(np.mean([e["failure"] == "drop" for e in episodes]))
+        if self.adr is not None:
+            record["adr_entropy"] = self.adr.entropy()
+            record["adr_ranges"] = {k: list(v) for k, v in self.adr.ranges.items()}
+        return record
+
+    def save(self) -> Path:
+        """Write the checkpoint (atomically) and return its path."""
+        path = self.out_dir / "checkpoint.pt"
+        state = {
+            "trainer": self.trainer.state_dict(),
+            "adr": None if self.adr is None else self.adr.state_dict(),
+            "config": self.config.model_dump(mode="json"),
+            "wall_seconds": self.wall_seconds,
+        }
+        partial = path.with_suffix(".pt.partial")
+        torch.save(state, partial)
+        partial.replace(path)
+        return path
+
+    def resume(self, path: Path) -> None:
+        """Continue from a checkpoint: networks, normalizers, optimizer, ADR, counters.
+
+        Environments start fresh episodes (their mid-episode physics is not saved).
+
+        Raises:
+            CheckpointError: if the file is missing or does not fit this configuration.
+        """
+        state = load_checkpoint(path)
+        try:
+            self.trainer.load_state_dict(state["trainer"])
+            if self.adr is not None and state["adr"] is not None:
+                self.adr.load_state_dict(state["adr"])
+        except (RuntimeError, ValueError, KeyError) as error:
+            message = " ".join(str(error).split())[:200]
+            raise CheckpointError(f"{path} does not fit this configuration: {message}") from None
+        self.wall_seconds = float(state.get("wall_seconds", 0.0))
+
+
+def load_checkpoint(path: Path) -> dict[str, Any]:
+    """Load a checkpoint safely (``weights_only``).
+
+    Raises:
+        CheckpointError: if it is missing or unreadable.
+    """
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint {path} does not exist")
+    try:
+        return torch.load(path, weights_only=True)
+    except Exception as error:  # torch raises several types for a bad file
+        message = " ".join(str(error).split())[:200]
+        raise CheckpointError(f"cannot read checkpoint {path}: {message}") from None
