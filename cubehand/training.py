@@ -25,6 +25,9 @@ from cubehand.skills.adr import ADR, AdrConfig, AdrParameter
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
 from cubehand.solver.errors import CubeError
 
+#: Training seeds stay below this; evaluation seeds start at it.
+EVAL_SEED_OFFSET = 1_000_000
+
 
 class ConfigError(CubeError):
     """A configuration file that cannot be used."""
@@ -40,7 +43,9 @@ class TrainConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(description="run name; outputs go to runs/NAME")
-    seed: int = Field(0, description="training seed (evaluation seeds are separate)")
+    seed: int = Field(
+        0, ge=0, lt=EVAL_SEED_OFFSET, description="training seed (evaluation seeds lie above)"
+    )
     total_steps: int = Field(1_000_000, ge=1, description="environment steps to train for")
     n_envs: int = Field(16, ge=1)
     checkpoint_every: int = Field(10, ge=1, description="rollouts between checkpoints")
@@ -199,5 +204,7 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
     try:
         return torch.load(path, weights_only=True)
     except Exception as error:  # torch raises several types for a bad file
-        message = " ".join(str(error).split())[:200]
-        raise CheckpointError(f"cannot read checkpoint {path}: {message}") from None
+        raise CheckpointError(
+            f"cannot read checkpoint {path}: not a checkpoint written by cubehand "
+            f"({type(error).__name__})"
+        ) from None

@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from cubehand.cli import bench, plan_commands, sim_commands, train_commands
+from cubehand.cli import bench, eval_commands, plan_commands, sim_commands, train_commands
 from cubehand.solver.errors import CubeError
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.command("plan")(plan_commands.plan_command)
 app.command("render")(sim_commands.render)
 app.command("view")(sim_commands.view)
 app.add_typer(train_commands.app, name="train")
+app.add_typer(eval_commands.app, name="eval")
 app.add_typer(bench.app, name="bench")
 
 _stderr = Console(stderr=True, soft_wrap=True)

@@ -1,0 +1,65 @@
+"""``cubehand eval policy``: a trained policy on held-out seeds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from cubehand.evaluation import SHIPPED_WEIGHTS, evaluate_policy, load_policy, physics_ranges
+from cubehand.sim.env import EnvConfig
+from cubehand.sim.perturbations import PerturbationName
+from cubehand.sim.scene import CubeModel, SceneConfig
+from cubehand.solver.errors import CubeError
+
+app = typer.Typer(help="Evaluation.", no_args_is_help=True)
+_console = Console(soft_wrap=True)
+
+
+@app.command("policy")
+def eval_policy(
+    weights: Annotated[
+        Path, typer.Option(help="safetensors file or training checkpoint")
+    ] = SHIPPED_WEIGHTS,
+    cube: Annotated[CubeModel, typer.Option(help="full or locked")] = "full",
+    episodes: Annotated[int, typer.Option(help="episodes in all")] = 100,
+    seed: Annotated[int, typer.Option(help="evaluation seed (never used in training)")] = 0,
+    physics: Annotated[str, typer.Option(help="nominal, heldout, or a YAML file")] = "nominal",
+    perturb: Annotated[PerturbationName | None, typer.Option(help="a perturbation")] = None,
+    envs: Annotated[int, typer.Option(help="environments run side by side")] = 8,
+    goal_timeout: Annotated[int, typer.Option(help="control steps allowed per goal")] = 800,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Episodes of curriculum goals (50-success cap, per-goal timeout) with a trained policy."""
+    if episodes < 1 or envs < 1:
+        raise CubeError(f"--episodes and --envs must be at least 1, got {episodes} and {envs}")
+    policy = load_policy(weights)
+    ranges = physics_ranges(physics)
+    config = EnvConfig(
+        scene=SceneConfig(cube=cube, perturbation=perturb), goal_timeout=goal_timeout
+    )
+    progress = Progress(
+        TextColumn("episodes"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=True,
+    )  # fmt: skip
+    with progress:
+        task = progress.add_task("eval", total=episodes)
+        result = evaluate_policy(
+            policy, config, episodes, seed, ranges, n_envs=envs,
+            on_episode=lambda: progress.advance(task),
+        )  # fmt: skip
+    result |= {"physics": physics, "perturb": perturb, "weights": str(weights)}
+    if as_json:
+        print(json.dumps(result))
+        return
+    table = Table(title=f"policy evaluation ({cube} cube, {physics} physics)")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, value in result.items():
+        table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
+    _console.print(table)

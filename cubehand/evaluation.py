@@ -1,0 +1,168 @@
+"""Evaluating a trained policy: episodes of curriculum goals on held-out seeds.
+
+Evaluation seeds live in their own range (``EVAL_SEED_OFFSET`` and up; training seeds must
+stay below it), each environment runs the same number of episodes (so short episodes are
+not over-counted), and the policy acts greedily (the most likely bin of each head).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import yaml
+from safetensors.torch import load_file, save_file
+
+from cubehand.sim.batched_env import BatchedCubeEnv
+from cubehand.sim.env import EnvConfig, observation_sizes
+from cubehand.sim.randomization import PARAMETERS, check_range
+from cubehand.skills.policy import NetworkConfig, Policy
+from cubehand.training import EVAL_SEED_OFFSET, CheckpointError, ConfigError, load_checkpoint
+
+SHIPPED_WEIGHTS = Path(__file__).parent / "skills" / "weights" / "policy.safetensors"
+
+#: Held-out physics: every model parameter scaled within +-25% (inside its hard limits),
+#: up to one step of action latency and light observation noise. Fixed and documented;
+#: training's ADR ranges are logged separately and never set from this.
+HELDOUT_RANGES: dict[str, tuple[float, float]] = {
+    **{
+        p.name: (max(p.limits[0], 0.75), min(p.limits[1], 1.25))
+        for p in PARAMETERS
+        if p.target == "model"
+    },
+    "action_latency": (0.0, 1.0),
+    "action_noise": (0.0, 0.3),
+    "obs_noise": (0.0, 0.002),
+    "obs_bias": (0.0, 0.002),
+}
+
+
+def save_policy(policy: Policy, path: Path) -> None:
+    """Write a policy as safetensors with its network config in the metadata."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    metadata = {
+        "network": policy.config.model_dump_json(),
+        "sizes": json.dumps(observation_sizes()),
+    }
+    save_file(policy.state_dict(), str(path), metadata=metadata)
+
+
+def load_policy(path: Path) -> Policy:
+    """A policy from a safetensors file or a training checkpoint.
+
+    Raises:
+        CheckpointError: if the file is missing or does not fit the network.
+    """
+    if not path.is_file():
+        hint = " (no weights ship yet; pass --weights)" if path == SHIPPED_WEIGHTS else ""
+        raise CheckpointError(f"policy weights {path} do not exist{hint}")
+    if path.suffix == ".safetensors":
+        from safetensors import safe_open
+
+        with safe_open(str(path), framework="pt") as handle:
+            metadata = handle.metadata() or {}
+        network = NetworkConfig.model_validate_json(metadata.get("network", "{}"))
+        weights = load_file(str(path))
+    else:
+        state = load_checkpoint(path)
+        network = NetworkConfig.model_validate(state["config"]["ppo"]["network"])
+        weights = state["trainer"]["policy"]
+    policy = Policy(observation_sizes(), network)
+    try:
+        policy.load_state_dict(weights)
+    except RuntimeError as error:
+        message = " ".join(str(error).split())[:200]
+        raise CheckpointError(f"{path} does not fit the policy network: {message}") from None
+    policy.eval()
+    return policy
+
+
+def physics_ranges(physics: str) -> dict[str, tuple[float, float]]:
+    """``nominal``, ``heldout`` or a YAML file of names to values or [low, high].
+
+    Raises:
+        ConfigError: for an unreadable file or an unknown or out-of-limits parameter.
+    """
+    if physics == "nominal":
+        return {}
+    if physics == "heldout":
+        return dict(HELDOUT_RANGES)
+    path = Path(physics)
+    if not path.is_file():
+        raise ConfigError(
+            f"--physics must be nominal, heldout or a YAML file; {path} does not exist"
+        )
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path} is not valid YAML: {' '.join(str(error).split())}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must map parameter names to values or [low, high]")
+    ranges = {}
+    for name, value in data.items():
+        bounds = (value, value) if isinstance(value, int | float) else tuple(value)
+        try:
+            ranges[name] = check_range(str(name), bounds)  # type: ignore[arg-type]
+        except (ValueError, TypeError) as error:
+            raise ConfigError(f"{path}: {error}") from None
+    return ranges
+
+
+def evaluate_policy(
+    policy: Policy,
+    config: EnvConfig,
+    episodes: int,
+    seed: int,
+    ranges: Mapping[str, tuple[float, float]],
+    n_envs: int = 8,
+    on_episode: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """Run ``episodes`` episodes (the same number per environment) and summarise them."""
+    n_envs = max(1, min(n_envs, episodes))
+    quota = [episodes // n_envs + (1 if i < episodes % n_envs else 0) for i in range(n_envs)]
+    batch = BatchedCubeEnv(n_envs, config, ranges=ranges)
+    finished: list[list[dict[str, Any]]] = [[] for _ in range(n_envs)]
+    try:
+        obs = batch.reset(seed=EVAL_SEED_OFFSET + seed)
+        state = policy.trunk.initial_state(n_envs)
+        starts = torch.ones(1, n_envs)
+        while any(len(done) < want for done, want in zip(finished, quota, strict=True)):
+            with torch.no_grad():
+                tensors = {k: torch.as_tensor(v).unsqueeze(0) for k, v in obs.items()}
+                dist, state = policy(tensors, state, starts)
+                actions = dist.probs.argmax(-1)[0].numpy()
+            obs, _, terminated, truncated, infos = batch.step(actions)
+            done = np.logical_or(terminated, truncated)
+            starts = torch.as_tensor(done, dtype=torch.float32).unsqueeze(0)
+            for index in np.flatnonzero(done):
+                if len(finished[index]) < quota[index]:
+                    finished[index].append(infos[index])
+                    if on_episode is not None:
+                        on_episode()
+    finally:
+        batch.close()
+    return summarize([info for env in finished for info in env], config, seed)
+
+
+def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> dict[str, Any]:
+    """The figures ``cubehand eval policy`` prints."""
+    successes = [e["successes"] for e in episodes]
+
+    def rate(kind: str) -> float | None:
+        tried = sum(e["attempts"][kind] for e in episodes)
+        return sum(e["met"][kind] for e in episodes) / tried if tried else None
+
+    return {
+        "episodes": len(episodes),
+        "mean_successes": float(np.mean(successes)),
+        "median_successes": float(np.median(successes)),
+        "rotate_success_rate": rate("rotate"),
+        "flip_success_rate": rate("flip"),
+        "drop_rate": float(np.mean([e["failure"] == "drop" for e in episodes])),
+        "cube": config.scene.cube,
+        "seed": seed,
+    }

@@ -1,0 +1,128 @@
+"""Training runs and evaluation end to end, at a tiny scale."""
+
+import json
+
+import pytest
+import yaml
+
+from cubehand.cli.app import main
+from cubehand.evaluation import evaluate_policy, load_policy, physics_ranges, save_policy
+from cubehand.sim.env import EnvConfig
+from cubehand.sim.scene import SceneConfig
+from cubehand.training import (
+    CheckpointError,
+    ConfigError,
+    TrainingRun,
+    load_checkpoint,
+    load_train_config,
+)
+
+TINY = {
+    "name": "tiny",
+    "seed": 3,
+    "total_steps": 32,
+    "n_envs": 2,
+    "checkpoint_every": 1,
+    "env": {"scene": {"cube": "locked"}, "goal_timeout": 10},
+    "ppo": {"rollout_steps": 8, "epochs": 1, "minibatches": 1,
+            "network": {"embed": 8, "hidden": 16, "lstm": 16}},
+    "adr": {"buffer_size": 2},
+}  # fmt: skip
+
+
+@pytest.fixture
+def config_file(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(TINY))
+    return path
+
+
+def test_run_logs_checkpoints_and_resumes(config_file, tmp_path):
+    config = load_train_config(config_file)
+    run = TrainingRun(config, tmp_path / "run")
+    run.run()
+    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert [line["steps"] for line in lines] == [16, 32]
+    assert all("adr_entropy" in line for line in lines)
+    state = load_checkpoint(tmp_path / "run" / "checkpoint.pt")
+    assert state["trainer"]["steps"] == 32
+    again = TrainingRun(config.model_copy(update={"total_steps": 48}), tmp_path / "run")
+    again.resume(tmp_path / "run" / "checkpoint.pt")
+    assert again.trainer.steps == 32
+    again.run()
+    assert load_checkpoint(tmp_path / "run" / "checkpoint.pt")["trainer"]["steps"] == 48
+
+
+def test_resume_refuses_a_checkpoint_of_another_network(config_file, tmp_path):
+    TrainingRun(load_train_config(config_file), tmp_path / "a").run()
+    bigger = TINY | {"ppo": TINY["ppo"] | {"network": {"embed": 8, "hidden": 16, "lstm": 32}}}
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump(bigger))
+    run = TrainingRun(load_train_config(other), tmp_path / "b")
+    with pytest.raises(CheckpointError, match="does not fit"):
+        run.resume(tmp_path / "a" / "checkpoint.pt")
+
+
+def test_policy_weights_round_trip_and_evaluate(config_file, tmp_path):
+    run = TrainingRun(load_train_config(config_file), tmp_path / "run")
+    run.run()
+    weights = tmp_path / "policy.safetensors"
+    save_policy(run.trainer.policy, weights)
+    from_file = load_policy(weights)
+    from_checkpoint = load_policy(tmp_path / "run" / "checkpoint.pt")
+    for a, b in zip(
+        from_file.state_dict().values(), from_checkpoint.state_dict().values(), strict=True
+    ):
+        assert (a == b).all()
+    config = EnvConfig(scene=SceneConfig(cube="locked"), goal_timeout=5)
+    result = evaluate_policy(from_file, config, episodes=3, seed=1, ranges={}, n_envs=2)
+    assert result["episodes"] == 3
+    assert set(result) >= {"mean_successes", "median_successes", "rotate_success_rate",
+                           "flip_success_rate", "drop_rate", "cube", "seed"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name: [unclosed", "not valid YAML"),
+        ("name: x\nbogus: 1\n", "bogus"),
+        ("name: x\nseed: 1000000\n", "seed"),
+        ("name: x\nadr_parameters: [wobble]\n", "unknown parameter 'wobble'"),
+    ],
+)
+def test_bad_configs_are_named(tmp_path, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_train_config(path)
+
+
+def test_missing_files_are_named(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_train_config(tmp_path / "none.yaml")
+    with pytest.raises(CheckpointError, match="do not exist"):
+        load_policy(tmp_path / "none.safetensors")
+    (tmp_path / "junk.pt").write_text("junk")
+    with pytest.raises(CheckpointError, match="not a checkpoint written by cubehand"):
+        load_checkpoint(tmp_path / "junk.pt")
+
+
+def test_physics_files(tmp_path):
+    assert physics_ranges("nominal") == {}
+    assert "cube_mass" in physics_ranges("heldout")
+    path = tmp_path / "physics.yaml"
+    path.write_text("cube_mass: 1.2\ncontact_friction: [0.8, 1.1]\n")
+    assert physics_ranges(str(path)) == {"cube_mass": (1.2, 1.2), "contact_friction": (0.8, 1.1)}
+
+
+def test_cli_train_and_eval(capsys, config_file, tmp_path):
+    assert main(["train", "policy", "--config", str(config_file), "--runs", str(tmp_path)]) == 0
+    checkpoint = tmp_path / "tiny" / "checkpoint.pt"
+    assert checkpoint.is_file()
+    capsys.readouterr()
+    args = ["eval", "policy", "--weights", str(checkpoint), "--cube", "locked", "--episodes", "2",
+            "--envs", "2", "--goal-timeout", "5", "--json"]  # fmt: skip
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["episodes"] == 2
+    assert main(["train", "policy", "--config", str(tmp_path / "none.yaml")]) == 2
+    assert "does not exist" in capsys.readouterr().err
