@@ -126,3 +126,9 @@ def test_cli_train_and_eval(capsys, config_file, tmp_path):
     assert json.loads(capsys.readouterr().out)["episodes"] == 2
     assert main(["train", "policy", "--config", str(tmp_path / "none.yaml")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_cli_plots_the_curves(capsys, config_file, tmp_path):
+    assert main(["train", "policy", "--config", str(config_file), "--runs", str(tmp_path)]) == 0
+    assert (tmp_path / "tiny" / "curves.png").stat().st_size > 1000
+    assert main(["train", "plot", "--run", str(tmp_path / "nothing")]) == 2

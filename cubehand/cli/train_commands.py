@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from cubehand.plots import plot_training_log
+from cubehand.solver.errors import CubeError
 from cubehand.training import TrainingRun, load_train_config
 
 app = typer.Typer(help="Training.", no_args_is_help=True)
@@ -53,4 +55,18 @@ def train_policy(
             )  # fmt: skip
 
         run.run(show)
-    _console.print(f"checkpoint {run.out_dir / 'checkpoint.pt'}, log {run.out_dir / 'log.jsonl'}")
+    curves = plot_training_log(run.out_dir / "log.jsonl", run.out_dir / "curves.png")
+    out = run.out_dir
+    _console.print(f"checkpoint {out / 'checkpoint.pt'}, log {out / 'log.jsonl'}, curves {curves}")
+
+
+@app.command("plot")
+def plot(
+    run: Annotated[Path, typer.Option(help="a run folder with log.jsonl")],
+    out: Annotated[Path | None, typer.Option(help="PNG to write (default RUN/curves.png)")] = None,
+) -> None:
+    """Draw a run's training curves as a PNG."""
+    log = run / "log.jsonl"
+    if not log.is_file():
+        raise CubeError(f"{log} does not exist")
+    _console.print(f"wrote {plot_training_log(log, out or run / 'curves.png')}")
