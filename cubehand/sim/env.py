@@ -72,6 +72,11 @@ class EnvConfig(BaseModel):
     rotate_probability: float = Field(0.5, ge=0, le=1, description="curriculum: rotate vs flip")
     goal_bonus: float = 5.0
     drop_penalty: float = -20.0
+    start_pose: Literal["flat", "mid"] = Field(
+        "mid",
+        description="joint targets when an episode starts, after the cube settled on the flat "
+        "hand: flat (all zero) or mid (the middle of each range, fingers curled over the cube)",
+    )
     action_step: float = Field(
         0.05, gt=0, description="largest change of a joint target per step, fraction of range"
     )
@@ -130,7 +135,11 @@ class CubeEnv(gym.Env):
         paint_in_model(model, self.state, self.anchor)
         mujoco.mj_forward(model, self.data)
         settle(self.scene, self.data)
-        self.target = rest_ctrl(self.scene)
+        self.target = (
+            rest_ctrl(self.scene)
+            if self.config.start_pose == "flat"
+            else (self.scene.hand_ctrl_low + self.scene.hand_ctrl_high) / 2
+        )
         latency = int(round(self.values["action_latency"]))
         self._pending: deque[np.ndarray] = deque([np.zeros(len(self.target))] * latency)
         self._bias = self.np_random.normal(0.0, 1.0, size=3 + 4 + 15) * self.values["obs_bias"]

@@ -6,13 +6,25 @@ import mujoco
 import numpy as np
 
 from cubehand.sim.constants import VIEW_CAMERA, VISION_CAMERAS
+from cubehand.solver.errors import CubeError
 
 
 def render_cameras(
     model: mujoco.MjModel, data: mujoco.MjData, cameras: tuple[str, ...], size: int
 ) -> dict[str, np.ndarray]:
-    """RGB images (size x size x 3, uint8) from each named camera."""
-    with mujoco.Renderer(model, size, size) as renderer:
+    """RGB images (size x size x 3, uint8) from each named camera.
+
+    Raises:
+        CubeError: if no OpenGL context can be made (headless without ``MUJOCO_GL=egl``).
+    """
+    try:
+        renderer = mujoco.Renderer(model, size, size)
+    except mujoco.FatalError as error:
+        raise CubeError(
+            "cannot render: no OpenGL context; without a display set MUJOCO_GL=egl before "
+            f"mujoco is first imported ({' '.join(str(error).split())[:80]})"
+        ) from None
+    with renderer:
         images = {}
         for camera in cameras:
             renderer.update_scene(data, camera=camera)

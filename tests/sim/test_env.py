@@ -18,8 +18,17 @@ from cubehand.solver.state import CubeState
 NO_OP = np.full(20, (ACTION_BINS - 1) // 2)
 
 
-def make_env(cube, **ranges):
-    return CubeEnv(EnvConfig(scene=SceneConfig(cube=cube)), ranges=ranges or None)
+def make_env(cube, start_pose="flat", **ranges):
+    # Tests that push faces with test forces start flat, so the fingers stay off the cube.
+    config = EnvConfig(scene=SceneConfig(cube=cube), start_pose=start_pose)
+    return CubeEnv(config, ranges=ranges or None)
+
+
+def test_mid_start_pose_aims_every_joint_at_mid_range():
+    env = make_env("locked", start_pose="mid")
+    env.reset(seed=0)
+    middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
+    assert np.allclose(env.target, middle)
 
 
 @pytest.fixture(scope="module", params=["locked", "full"])
