@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from cubehand.benchmarks.sim import batched_env_speed, single_env_speed
 from cubehand.benchmarks.solver import run_solver_benchmark, summary_markdown, summary_rows
+from cubehand.cli.progress import counting_progress
 from cubehand.solver.errors import CubeError
 from cubehand.solver.two_phase import TwoPhaseSolver
 
@@ -32,10 +32,7 @@ def bench_solver(
     if n < 1:
         raise CubeError(f"--n must be at least 1, got {n}")
     cores = os.cpu_count() or 1
-    progress = Progress(
-        TextColumn("solving"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=Console(stderr=True), transient=True,
-    )  # fmt: skip
+    progress = counting_progress("solving")
     with progress:
         task = progress.add_task("solve", total=n)
         result = run_solver_benchmark(

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from cubehand.cli.progress import counting_progress
 from cubehand.evaluation import SHIPPED_WEIGHTS, evaluate_policy, load_policy, physics_ranges
 from cubehand.sim.env import EnvConfig
 from cubehand.sim.perturbations import PerturbationName
@@ -43,10 +43,7 @@ def eval_policy(
     config = EnvConfig(
         scene=SceneConfig(cube=cube, perturbation=perturb), goal_timeout=goal_timeout
     )
-    progress = Progress(
-        TextColumn("episodes"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=Console(stderr=True), transient=True,
-    )  # fmt: skip
+    progress = counting_progress("episodes")
     with progress:
         task = progress.add_task("eval", total=episodes)
         result = evaluate_policy(

@@ -91,11 +91,18 @@ def _drive_face(env, face_index, torque, limit):
     raise AssertionError("the goal was never met")
 
 
-def test_full_cube_executes_a_rotate_subgoal_of_a_plan():
-    env = make_env("full")
-    start = CubeState.solved().apply(parse_moves("U'"))
-    plan = schedule_minimal(start, Orientation.identity(), parse_moves("U"))
+def _env_running_plan(cube, solution):
+    """An environment reset to run the plan of ``solution`` from the state it solves."""
+    env = make_env(cube)
+    moves = parse_moves(solution)
+    start = CubeState.solved().apply(tuple(m.inverse() for m in reversed(moves)))
+    plan = schedule_minimal(start, Orientation.identity(), moves)
     env.reset(seed=0, options={"state": start, "subgoals": plan.subgoals})
+    return env, start
+
+
+def test_full_cube_executes_a_rotate_subgoal_of_a_plan():
+    env, _ = _env_running_plan("full", "U")
     assert env.goal.kind == "rotate" and env.goal.direction == "cw"
     reward, terminated, info = _drive_face(env, 0, -0.06, np.pi / 4 + 0.1)
     assert terminated and info["failure"] is None and info["successes"] == 1
@@ -106,10 +113,7 @@ def test_full_cube_executes_a_rotate_subgoal_of_a_plan():
 
 
 def test_locked_cube_flip_reanchors_and_then_turns_the_new_top_face():
-    env = make_env("locked")
-    start = CubeState.solved().apply(parse_moves("R'"))
-    plan = schedule_minimal(start, Orientation.identity(), parse_moves("R"))
-    env.reset(seed=0, options={"state": start, "subgoals": plan.subgoals})
+    env, start = _env_running_plan("locked", "R")
     assert env.goal.kind == "flip" and env.goal.face == "R"
     # Place the cube R face up on the palm (a test teleport, not a policy).
     core = env.scene.model.body("cube:core").id
@@ -133,10 +137,7 @@ def test_locked_cube_flip_reanchors_and_then_turns_the_new_top_face():
 
 
 def test_a_turn_of_the_wrong_face_is_a_state_mismatch():
-    env = make_env("full")
-    start = CubeState.solved().apply(parse_moves("U'"))
-    plan = schedule_minimal(start, Orientation.identity(), parse_moves("U"))
-    env.reset(seed=0, options={"state": start, "subgoals": plan.subgoals})
+    env, _ = _env_running_plan("full", "U")
     env.goal = type(env.goal)("rotate", "U", "ccw", env.goal.expected)  # ask for the other way
     env.goal_angles[0] += np.pi  # goal angle: +90 degrees instead of -90
     _, terminated, info = _drive_face(env, 0, 0.06, np.pi / 4 + 0.1)
