@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -20,6 +20,7 @@ from safetensors.torch import load_file, save_file
 from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.randomization import PARAMETERS, check_range
+from cubehand.sim.scene import SceneConfig
 from cubehand.skills.policy import NetworkConfig, Policy
 from cubehand.training import EVAL_SEED_OFFSET, CheckpointError, ConfigError, load_checkpoint
 
@@ -41,18 +42,37 @@ HELDOUT_RANGES: dict[str, tuple[float, float]] = {
 }
 
 
-def save_policy(policy: Policy, path: Path) -> None:
-    """Write a policy as safetensors with its network config in the metadata."""
+class LoadedPolicy(NamedTuple):
+    """A policy and the environment settings it was trained with."""
+
+    policy: Policy
+    env: EnvConfig
+
+
+def save_policy(policy: Policy, env: EnvConfig, path: Path) -> None:
+    """Write a policy as safetensors with its network and environment configs as metadata."""
     path.parent.mkdir(parents=True, exist_ok=True)
     metadata = {
         "network": policy.config.model_dump_json(),
+        "env": env.model_dump_json(),
         "sizes": json.dumps(observation_sizes()),
     }
     save_file(policy.state_dict(), str(path), metadata=metadata)
 
 
-def load_policy(path: Path) -> Policy:
-    """A policy from a safetensors file or a training checkpoint.
+def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
+    """The training environment's settings (action scale, start pose, tolerances) on the
+    chosen cube model: the training cube's parameters if it is the same model, the
+    nominal ones of that model otherwise."""
+    scene = trained.scene
+    if cube != scene.cube:
+        scene = SceneConfig(cube=cube)  # type: ignore[arg-type]
+    scene = scene.model_copy(update={"perturbation": updates.pop("perturbation", None)})
+    return trained.model_copy(update={"scene": scene, **updates})
+
+
+def load_policy(path: Path) -> LoadedPolicy:
+    """A policy (and its training environment) from a safetensors file or a checkpoint.
 
     Raises:
         CheckpointError: if the file is missing or does not fit the network.
@@ -66,10 +86,12 @@ def load_policy(path: Path) -> Policy:
         with safe_open(str(path), framework="pt") as handle:
             metadata = handle.metadata() or {}
         network = NetworkConfig.model_validate_json(metadata.get("network", "{}"))
+        env = EnvConfig.model_validate_json(metadata.get("env", "{}"))
         weights = load_file(str(path))
     else:
         state = load_checkpoint(path)
         network = NetworkConfig.model_validate(state["config"]["ppo"]["network"])
+        env = EnvConfig.model_validate(state["config"]["env"])
         weights = state["trainer"]["policy"]
     policy = Policy(observation_sizes(), network)
     try:
@@ -78,7 +100,7 @@ def load_policy(path: Path) -> Policy:
         message = " ".join(str(error).split())[:200]
         raise CheckpointError(f"{path} does not fit the policy network: {message}") from None
     policy.eval()
-    return policy
+    return LoadedPolicy(policy, env)
 
 
 def physics_ranges(physics: str) -> dict[str, tuple[float, float]]:

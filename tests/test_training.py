@@ -6,7 +6,13 @@ import pytest
 import yaml
 
 from cubehand.cli.app import main
-from cubehand.evaluation import evaluate_policy, load_policy, physics_ranges, save_policy
+from cubehand.evaluation import (
+    evaluate_policy,
+    evaluation_env,
+    load_policy,
+    physics_ranges,
+    save_policy,
+)
 from cubehand.sim.env import EnvConfig
 from cubehand.sim.scene import SceneConfig
 from cubehand.training import (
@@ -67,9 +73,10 @@ def test_policy_weights_round_trip_and_evaluate(config_file, tmp_path):
     run = TrainingRun(load_train_config(config_file), tmp_path / "run")
     run.run()
     weights = tmp_path / "policy.safetensors"
-    save_policy(run.trainer.policy, weights)
-    from_file = load_policy(weights)
-    from_checkpoint = load_policy(tmp_path / "run" / "checkpoint.pt")
+    save_policy(run.trainer.policy, run.config.env, weights)
+    from_file, env_from_file = load_policy(weights)
+    from_checkpoint, env_from_checkpoint = load_policy(tmp_path / "run" / "checkpoint.pt")
+    assert env_from_file == env_from_checkpoint == run.config.env
     for a, b in zip(
         from_file.state_dict().values(), from_checkpoint.state_dict().values(), strict=True
     ):
@@ -132,3 +139,12 @@ def test_cli_plots_the_curves(capsys, config_file, tmp_path):
     assert main(["train", "policy", "--config", str(config_file), "--runs", str(tmp_path)]) == 0
     assert (tmp_path / "tiny" / "curves.png").stat().st_size > 1000
     assert main(["train", "plot", "--run", str(tmp_path / "nothing")]) == 2
+
+
+def test_evaluation_keeps_the_training_settings_and_swaps_the_cube():
+    trained = EnvConfig(scene=SceneConfig(cube="locked"), action_step=0.15)
+    same = evaluation_env(trained, "locked", goal_timeout=7)
+    assert same.action_step == 0.15 and same.goal_timeout == 7 and same.scene == trained.scene
+    other = evaluation_env(trained, "full", perturbation="glove")
+    assert other.scene == SceneConfig(cube="full", perturbation="glove")
+    assert other.action_step == 0.15

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from cubehand.cli.progress import counting_progress
-from cubehand.evaluation import SHIPPED_WEIGHTS, evaluate_policy, load_policy, physics_ranges
-from cubehand.sim.env import EnvConfig
+from cubehand.evaluation import (
+    SHIPPED_WEIGHTS,
+    evaluate_policy,
+    evaluation_env,
+    load_policy,
+    physics_ranges,
+)
 from cubehand.sim.perturbations import PerturbationName
-from cubehand.sim.scene import CubeModel, SceneConfig
+from cubehand.sim.scene import CubeModel
 from cubehand.solver.errors import CubeError
 
 app = typer.Typer(help="Evaluation.", no_args_is_help=True)
@@ -33,16 +38,21 @@ def eval_policy(
     perturb: Annotated[PerturbationName | None, typer.Option(help="a perturbation")] = None,
     envs: Annotated[int, typer.Option(help="environments run side by side")] = 8,
     goal_timeout: Annotated[int, typer.Option(help="control steps allowed per goal")] = 800,
+    goals: Annotated[
+        Literal["curriculum", "rotate"],
+        typer.Option(help="curriculum (rotate or flip) or rotate only"),
+    ] = "curriculum",
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Episodes of curriculum goals (50-success cap, per-goal timeout) with a trained policy."""
     if episodes < 1 or envs < 1:
         raise CubeError(f"--episodes and --envs must be at least 1, got {episodes} and {envs}")
-    policy = load_policy(weights)
+    policy, trained = load_policy(weights)
     ranges = physics_ranges(physics)
-    config = EnvConfig(
-        scene=SceneConfig(cube=cube, perturbation=perturb), goal_timeout=goal_timeout
-    )
+    config = evaluation_env(
+        trained, cube, perturbation=perturb, goal_timeout=goal_timeout,
+        rotate_probability=1.0 if goals == "rotate" else 0.5,
+    )  # fmt: skip
     progress = counting_progress("episodes")
     with progress:
         task = progress.add_task("eval", total=episodes)
@@ -50,7 +60,7 @@ def eval_policy(
             policy, config, episodes, seed, ranges, n_envs=envs,
             on_episode=lambda: progress.advance(task),
         )  # fmt: skip
-    result |= {"physics": physics, "perturb": perturb, "weights": str(weights)}
+    result |= {"physics": physics, "perturb": perturb, "goals": goals, "weights": str(weights)}
     if as_json:
         print(json.dumps(result))
         return
