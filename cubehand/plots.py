@@ -11,18 +11,24 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 
-def plot_training_log(log: Path, out: Path) -> Path:
-    """Mean reward, success rates and ADR entropy against environment steps, as a PNG."""
+def plot_training_log(log: Path, out: Path, window: int = 20) -> Path:
+    """Mean reward, success and drop rates (pooled over ``window`` rollouts) and ADR entropy
+    against environment steps, as a PNG."""
     records = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
     steps = [r["steps"] for r in records]
     figure, axes = plt.subplots(1, 3, figsize=(13, 3.6))
     axes[0].plot(steps, [r["mean_reward"] for r in records])
     axes[0].set_title("mean reward per step")
-    for key in ("rotate_success_rate", "flip_success_rate", "drop_rate"):
-        points = [(r["steps"], r[key]) for r in records if r.get(key) is not None]
+    for kind in ("rotate", "flip"):
+        points = _windowed(records, window, lambda r, k=kind: _goal_counts(r, k))
         if points:
-            axes[1].plot(*zip(*points, strict=True), label=key.replace("_", " "))
-    axes[1].set_title("goals met / episodes dropped")
+            axes[1].plot(*zip(*points, strict=True), label=f"{kind} goals met / tried")
+    drops = _windowed(
+        records, window, lambda r: (round((r.get("drop_rate") or 0) * r["episodes"]), r["episodes"])
+    )
+    if drops:
+        axes[1].plot(*zip(*drops, strict=True), label="episodes dropped")
+    axes[1].set_title(f"rates over windows of {window} rollouts")
     axes[1].set_ylim(-0.02, 1.02)
     axes[1].legend(fontsize=8)
     entropy = [(r["steps"], r["adr_entropy"]) for r in records if "adr_entropy" in r]
@@ -37,3 +43,26 @@ def plot_training_log(log: Path, out: Path) -> Path:
     figure.savefig(out, dpi=110)
     plt.close(figure)
     return out
+
+
+def _goal_counts(record: dict, kind: str) -> tuple[float, float]:
+    """(goals met, goals tried) of one rollout's finished episodes; logs without counts
+    give the rate weighted by the number of episodes."""
+    if f"{kind}_tried" in record:
+        return record[f"{kind}_met"], record[f"{kind}_tried"]
+    rate = record.get(f"{kind}_success_rate")
+    if rate is None:
+        return 0.0, 0.0
+    return rate * record["episodes"], record["episodes"]
+
+
+def _windowed(records: list[dict], window: int, counts) -> list[tuple[int, float]]:
+    """Pooled rate (sum of numerators / sum of denominators) over consecutive windows."""
+    points = []
+    for start in range(0, len(records), window):
+        chunk = records[start : start + window]
+        pairs = [counts(r) for r in chunk]
+        total = sum(d for _, d in pairs)
+        if total:
+            points.append((chunk[-1]["steps"], sum(n for n, _ in pairs) / total))
+    return points

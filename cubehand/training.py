@@ -154,6 +154,7 @@ class TrainingRun:
                 tried = sum(e["attempts"][kind] for e in episodes)
                 met = sum(e["met"][kind] for e in episodes)
                 record[f"{kind}_success_rate"] = met / tried if tried else None
+                record[f"{kind}_met"], record[f"{kind}_tried"] = met, tried
             record["drop_rate"] = float(np.mean([e["failure"] == "drop" for e in episodes]))
         if self.adr is not None:
             record["adr_entropy"] = self.adr.entropy()
