@@ -13,7 +13,7 @@ from rich.table import Table
 
 from cubehand.benchmarks.sim import batched_env_speed, single_env_speed
 from cubehand.benchmarks.solver import run_solver_benchmark, summary_markdown, summary_rows
-from cubehand.cli.progress import counting_progress
+from cubehand.cli.progress import counting_progress, measure_table
 from cubehand.solver.errors import CubeError
 from cubehand.solver.two_phase import TwoPhaseSolver
 
@@ -45,11 +45,7 @@ def bench_solver(
     if as_json:
         print(json.dumps(summary))
         return
-    table = Table(title=f"solver benchmark ({cores} CPU cores)")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    for name, value in summary_rows(summary):
-        table.add_row(name, value)
+    table = measure_table(f"solver benchmark ({cores} CPU cores)", summary_rows(summary))
     _console.print(table)
 
 

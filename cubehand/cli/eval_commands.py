@@ -8,9 +8,8 @@ from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from cubehand.cli.progress import counting_progress
+from cubehand.cli.progress import counting_progress, measure_table
 from cubehand.evaluation import (
     SHIPPED_WEIGHTS,
     evaluate_policy,
@@ -64,9 +63,5 @@ def eval_policy(
     if as_json:
         print(json.dumps(result))
         return
-    table = Table(title=f"policy evaluation ({cube} cube, {physics} physics)")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    for key, value in result.items():
-        table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
-    _console.print(table)
+    rows = [(k, f"{v:.3f}" if isinstance(v, float) else str(v)) for k, v in result.items()]
+    _console.print(measure_table(f"policy evaluation ({cube} cube, {physics} physics)", rows))
