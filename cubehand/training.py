@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 import torch
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from cubehand.config_files import load_yaml_config
 from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.randomization import PARAMETER_BY_NAME, PARAMETERS
@@ -49,6 +49,12 @@ class TrainConfig(BaseModel):
     total_steps: int = Field(1_000_000, ge=1, description="environment steps to train for")
     n_envs: int = Field(16, ge=1)
     checkpoint_every: int = Field(10, ge=1, description="rollouts between checkpoints")
+    torch_threads: int = Field(
+        1,
+        ge=1,
+        description="threads for the networks (the physics has its own); more than 1 "
+        "made 16-environment runs 10x slower when another process shared the cores",
+    )
     env: EnvConfig = Field(default_factory=EnvConfig)
     ppo: PPOConfig = Field(default_factory=PPOConfig)
     adr: AdrConfig | None = Field(default_factory=AdrConfig, description="null turns ADR off")
@@ -64,17 +70,7 @@ def load_train_config(path: Path) -> TrainConfig:
     Raises:
         ConfigError: naming the file and what is wrong with it.
     """
-    if not path.is_file():
-        raise ConfigError(f"config file {path} does not exist")
-    try:
-        data = yaml.safe_load(path.read_text())
-        config = TrainConfig.model_validate(data)
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path} is not valid YAML: {' '.join(str(error).split())}") from None
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+    config = load_yaml_config(path, TrainConfig, ConfigError)
     unknown = [name for name in config.adr_parameters if name not in PARAMETER_BY_NAME]
     if unknown:
         raise ConfigError(f"{path}: adr_parameters: unknown parameter {unknown[0]!r}")
@@ -93,6 +89,7 @@ class TrainingRun:
     """Environments, trainer, ADR, log and checkpoint of one run."""
 
     def __init__(self, config: TrainConfig, out_dir: Path) -> None:
+        torch.set_num_threads(config.torch_threads)
         self.config = config
         self.out_dir = out_dir
         self.adr = (

@@ -7,7 +7,16 @@ import sys
 import typer
 from rich.console import Console
 
-from cubehand.cli import bench, eval_commands, plan_commands, sim_commands, train_commands
+from cubehand.cli import (
+    bench,
+    eval_commands,
+    plan_commands,
+    probe_commands,
+    sim_commands,
+    solve_command,
+    train_commands,
+    vision_commands,
+)
 from cubehand.solver.errors import CubeError
 
 app = typer.Typer(
@@ -17,13 +26,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.command("solve")(solve_command.solve)
 app.command("scramble")(plan_commands.scramble)
 app.command("plan")(plan_commands.plan_command)
 app.command("render")(sim_commands.render)
 app.command("view")(sim_commands.view)
+train_commands.app.command("vision")(vision_commands.train_vision)
+eval_commands.app.command("vision")(vision_commands.eval_vision)
 app.add_typer(train_commands.app, name="train")
 app.add_typer(eval_commands.app, name="eval")
 app.add_typer(bench.app, name="bench")
+app.add_typer(probe_commands.app, name="probe")
 
 _stderr = Console(stderr=True, soft_wrap=True)
 

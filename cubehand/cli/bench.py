@@ -11,9 +11,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cubehand.benchmarks.perturb import CONDITIONS, run_benchmark, write_report
 from cubehand.benchmarks.sim import batched_env_speed, single_env_speed
 from cubehand.benchmarks.solver import run_solver_benchmark, summary_markdown, summary_rows
 from cubehand.cli.progress import counting_progress, measure_table
+from cubehand.evaluation import SHIPPED_WEIGHTS, load_policy
 from cubehand.solver.errors import CubeError
 from cubehand.solver.two_phase import TwoPhaseSolver
 
@@ -81,3 +83,44 @@ def bench_sim(
     for cube in ("locked", "full"):
         table.add_row(cube, f"{result[cube]['single']:.0f}", f"{result[cube]['batched']:.0f}")
     _console.print(table)
+
+
+@app.command("perturb")
+def bench_perturb(
+    episodes: Annotated[int, typer.Option(min=1, help="solves per condition")] = 20,
+    seed: Annotated[int, typer.Option(min=0, help="seed of the scrambles and episodes")] = 0,
+    weights: Annotated[Path, typer.Option(help="policy weights")] = SHIPPED_WEIGHTS,
+    goal_timeout: Annotated[int, typer.Option(min=1, help="control steps per subgoal")] = 800,
+    out: Annotated[Path, typer.Option(help="folder for perturb.md and perturb.png")] = Path(
+        "docs/bench-perturb"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Full solves of fair random-state scrambles on the mechanical cube, nominal and under
+    each perturbation (tied fingers, rubber glove, plush cube, pen poke)."""
+    loaded = load_policy(weights)
+    with counting_progress("solves") as progress:
+        task = progress.add_task("", total=episodes * len(CONDITIONS))
+        results = run_benchmark(
+            loaded, episodes, seed, goal_timeout, lambda _c, _r: progress.advance(task)
+        )
+    header = (f"`cubehand bench perturb --episodes {episodes} --seed {seed}`, weights "
+              f"`{weights.name}`, goal timeout {goal_timeout} control steps.")  # fmt: skip
+    written = write_report(results, out, header)
+    if as_json:
+        print(json.dumps(results))
+        return
+    table = Table(title=f"robustness: {episodes} fair scrambles per condition (full cube)")
+    for column in ("condition", "mean successes", "median", "half", "full", "drops"):
+        table.add_column(column, justify="right")
+    for condition, row in results.items():
+        table.add_row(
+            condition,
+            f"{row['mean_successes']:.2f}",
+            f"{row['median_successes']:.1f}",
+            f"{row['half_solves']:.0%}",
+            f"{row['full_solves']:.0%}",
+            str(row["drops"]),
+        )
+    _console.print(table)
+    _console.print("wrote " + ", ".join(str(p) for p in written))

@@ -14,6 +14,12 @@ FREE_JOINT = "cube:free"
 STICKER_THICKNESS = 0.0006
 STICKER_FRACTION = 0.86
 PLASTIC_RGBA = (0.08, 0.08, 0.08, 1.0)
+#: Centre stickers carry a dark square in one corner, so that a face's angle can be read
+#: from images modulo a full turn, not only a quarter turn (the original cut a corner off).
+MARK_FRACTION = 0.4
+MARK_RGBA = (0.12, 0.12, 0.12, 1.0)
+#: In-plane direction of each centre mark's corner, as (first, second) tangent signs.
+_MARK_CORNER = (1.0, 1.0)
 
 
 def hinge_name(face: str) -> str:
@@ -46,7 +52,8 @@ def add_face_hinge(
 
     The detent is a position actuator whose target is the nearest quarter turn (set each
     control step by :func:`detent_targets`) and whose torque is capped at
-    ``params.detent_torque``: the spring-and-bevel snap of a real cube.
+    ``params.detent_torque``: the spring-and-bevel snap of a real cube. A zero torque
+    (or stiffness) turns the detent off; the actuator stays so that scenes keep one shape.
     """
     body.add_joint(
         name=hinge_name(face), type=mujoco.mjtJoint.mjJNT_HINGE, axis=list(FACE_NORMALS[face]),
@@ -56,10 +63,18 @@ def add_face_hinge(
     actuator = spec.add_actuator(
         name=detent_name(face), target=hinge_name(face), trntype=mujoco.mjtTrn.mjTRN_JOINT
     )
-    actuator.set_to_position(kp=params.detent_stiffness)
+    off = params.detent_torque == 0.0
+    actuator.set_to_position(kp=0.0 if off else params.detent_stiffness)
     actuator.forcelimited = mujoco.mjtLimited.mjLIMITED_TRUE
-    actuator.forcerange = [-params.detent_torque, params.detent_torque]
+    # MuJoCo needs a non-empty force range; with kp = 0 this one never acts.
+    torque = 1e-9 if off else params.detent_torque
+    actuator.forcerange = [-torque, torque]
     actuator.ctrllimited = mujoco.mjtLimited.mjLIMITED_FALSE
+
+
+def mark_name(face: str) -> str:
+    """Geom name of the orientation mark on face ``face``'s centre sticker."""
+    return f"cube:mark:{face}"
 
 
 def add_sticker(
@@ -73,6 +88,28 @@ def add_sticker(
         name=sticker_name(index), type=mujoco.mjtGeom.mjGEOM_BOX,
         pos=(cubelet_centre + normal * (0.5 * pitch)).tolist(), size=size.tolist(),
         rgba=list(FACE_RGBA[colour]), contype=0, conaffinity=0, mass=0.0, group=1,
+    )  # fmt: skip
+    if index % 9 == 4:
+        _add_mark(body, FACES[index // 9], cubelet_centre, pitch, normal)
+
+
+def _add_mark(
+    body: mujoco.MjsBody, face: str, cubelet_centre: np.ndarray, pitch: float,
+    normal: np.ndarray,
+) -> None:  # fmt: skip
+    """The dark corner square on a centre sticker (see :data:`MARK_FRACTION`)."""
+    axis = int(np.flatnonzero(normal)[0])
+    tangents = [i for i in range(3) if i != axis]
+    sticker_half = 0.5 * STICKER_FRACTION * pitch
+    mark_half = MARK_FRACTION * sticker_half
+    pos = cubelet_centre + normal * (0.5 * pitch + STICKER_THICKNESS)
+    size = np.full(3, mark_half)
+    size[axis] = 0.5 * STICKER_THICKNESS
+    for tangent, sign in zip(tangents, _MARK_CORNER, strict=True):
+        pos[tangent] += sign * (sticker_half - mark_half)
+    body.add_geom(
+        name=mark_name(face), type=mujoco.mjtGeom.mjGEOM_BOX, pos=pos.tolist(),
+        size=size.tolist(), rgba=list(MARK_RGBA), contype=0, conaffinity=0, mass=0.0, group=1,
     )  # fmt: skip
 
 

@@ -41,7 +41,7 @@ from cubehand.sim.randomization import (
     sample_values,
 )
 from cubehand.sim.scene import Scene, SceneConfig, build_scene
-from cubehand.sim.stepping import rest_ctrl, run_substeps, set_controls, settle
+from cubehand.sim.stepping import blew_up, rest_ctrl, run_substeps, set_controls, settle
 from cubehand.solver.facelets import FACES
 from cubehand.solver.moves import Move
 from cubehand.solver.orientation import Orientation, matrix_to_quaternion
@@ -49,11 +49,6 @@ from cubehand.solver.state import CubeState
 
 ACTION_BINS = 11
 Failure = Literal["drop", "timeout", "mismatch", "unstable"]
-#: MuJoCo's warnings for a blow-up, after which it resets the physics by itself.
-_BLOW_UP_WARNINGS = [
-    int(w) for w in (mujoco.mjtWarning.mjWARN_BADQPOS, mujoco.mjtWarning.mjWARN_BADQVEL,
-                     mujoco.mjtWarning.mjWARN_BADQACC)
-]  # fmt: skip
 
 
 class EnvConfig(BaseModel):
@@ -183,7 +178,7 @@ class CubeEnv(gym.Env):
         reward = self._distance - distance
         self._distance = distance
         terminated = truncated = False
-        if any(self.data.warning[w].number for w in _BLOW_UP_WARNINGS):
+        if blew_up(self.data):
             # MuJoCo reset the physics after a blow-up; the episode cannot go on honestly.
             failure, terminated = "unstable", True
         elif is_dropped(self.scene, self.data):
@@ -318,8 +313,11 @@ class CubeEnv(gym.Env):
         noisy += self.np_random.normal(0.0, 1.0, noisy.shape) * noise
         noisy_angles = angles + self.np_random.normal(0.0, 10 * noise, 6)
         qpos, qvel = data.qpos[self._joint_qpos], data.qvel[self._joint_dof]
+        low, high = self.scene.hand_ctrl_low, self.scene.hand_ctrl_high
         observation = {
             "fingertips": noisy[7:],
+            # The joint targets the controller commands: known exactly, as on a real robot.
+            "hand_targets": 2 * (self.target - low) / (high - low) - 1,
             "cube_position": noisy[:3],
             "cube_quaternion": noisy[3:7] / np.linalg.norm(noisy[3:7]),
             "goal_quaternion": goal_quat,
@@ -379,9 +377,9 @@ class CubeEnv(gym.Env):
 def observation_sizes() -> dict[str, int]:
     """Length of each observation group."""
     return {
-        "fingertips": 15, "cube_position": 3, "cube_quaternion": 4, "goal_quaternion": 4,
-        "relative_goal_quaternion": 4, "face_angles": 12, "goal_face_angles": 12,
-        "relative_face_angles": 12,
+        "fingertips": 15, "hand_targets": 20, "cube_position": 3, "cube_quaternion": 4,
+        "goal_quaternion": 4, "relative_goal_quaternion": 4, "face_angles": 12,
+        "goal_face_angles": 12, "relative_face_angles": 12,
         "privileged": 24 + 24 + 3 + 4 + 15 + 12 + 6 + 6 + len(PARAMETERS),
     }  # fmt: skip
 

@@ -120,6 +120,10 @@ def scene_from_model(config: SceneConfig, model: mujoco.MjModel) -> Scene:
     )
 
 
+#: Field of view of the vision cameras (deg): the cube fills about half of each image.
+VISION_FOVY = 30.0
+
+
 def _add_cameras(spec: mujoco.MjSpec, resolution: int) -> None:
     target = CUBE_REST
     placements = {
@@ -132,7 +136,7 @@ def _add_cameras(spec: mujoco.MjSpec, resolution: int) -> None:
     for name, position in placements.items():
         spec.worldbody.add_camera(
             name=name, pos=position.tolist(), xyaxes=_look_at(position, target),
-            fovy=45.0 if name != VIEW_CAMERA else 40.0, resolution=[resolution, resolution],
+            fovy=VISION_FOVY if name != VIEW_CAMERA else 40.0, resolution=[resolution, resolution],
         )  # fmt: skip
 
 

@@ -45,3 +45,15 @@ def settle(scene: Scene, data: mujoco.MjData, seconds: float = 1.5) -> None:
     ctrl = rest_ctrl(scene)
     for _ in range(int(round(seconds / scene.config.control_dt))):
         control_step(scene, data, ctrl)
+
+
+#: MuJoCo's warnings for a blow-up, after which it resets the physics by itself.
+_BLOW_UP_WARNINGS = [
+    int(w) for w in (mujoco.mjtWarning.mjWARN_BADQPOS, mujoco.mjtWarning.mjWARN_BADQVEL,
+                     mujoco.mjtWarning.mjWARN_BADQACC)
+]  # fmt: skip
+
+
+def blew_up(data: mujoco.MjData) -> bool:
+    """Whether the physics became unstable (MuJoCo then resets it by itself)."""
+    return any(data.warning[w].number for w in _BLOW_UP_WARNINGS)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from torch import nn
 
 POLICY_GROUPS: tuple[str, ...] = (
-    "fingertips", "cube_position", "cube_quaternion", "goal_quaternion",
+    "fingertips", "hand_targets", "cube_position", "cube_quaternion", "goal_quaternion",
     "relative_goal_quaternion", "face_angles", "goal_face_angles", "relative_face_angles",
 )  # fmt: skip
 VALUE_GROUPS: tuple[str, ...] = (*POLICY_GROUPS, "privileged")
@@ -32,6 +32,12 @@ class NetworkConfig(BaseModel):
     embed: int = Field(128, ge=8, description="width of each group's embedding")
     hidden: int = Field(256, ge=8, description="width of the feed-forward layer")
     lstm: int = Field(256, ge=8, description="LSTM state size")
+    recurrent: bool = Field(
+        True, description="false replaces the LSTM by a feed-forward layer (for ablations)"
+    )
+    policy_sees_privileged: bool = Field(
+        False, description="give the policy the critic's privileged group too (ablations)"
+    )
     actuators: int = Field(20, ge=1)
     bins: int = Field(11, ge=2)
 
@@ -72,11 +78,16 @@ class RecurrentTrunk(nn.Module):
         self.feed_forward = nn.Sequential(
             nn.ReLU(), nn.Linear(config.embed, config.hidden), nn.ReLU()
         )
-        self.lstm = nn.LSTM(config.hidden, config.lstm)
+        self.state_size = config.lstm
+        self.recurrent = config.recurrent
+        if config.recurrent:
+            self.lstm = nn.LSTM(config.hidden, config.lstm)
+        else:  # same output width, no memory; the state passes through untouched
+            self.memoryless = nn.Sequential(nn.Linear(config.hidden, config.lstm), nn.Tanh())
 
     def initial_state(self, batch: int) -> Hidden:
         """Zero LSTM state for ``batch`` environments."""
-        zeros = torch.zeros(1, batch, self.lstm.hidden_size)
+        zeros = torch.zeros(1, batch, self.state_size)
         return zeros, zeros.clone()
 
     def update_norms(self, obs: Mapping[str, torch.Tensor]) -> None:
@@ -91,6 +102,8 @@ class RecurrentTrunk(nn.Module):
         begin a new episode, where the LSTM state is reset before the step."""
         embedded = sum(self.embeddings[g](self.norms[g](obs[g])) for g in self.groups)
         features = self.feed_forward(embedded)
+        if not self.recurrent:
+            return self.memoryless(features), state
         outputs = []
         h, c = state
         # Run the LSTM over stretches with no episode start inside them (one call each),
@@ -109,7 +122,8 @@ class Policy(nn.Module):
     def __init__(self, sizes: Mapping[str, int], config: NetworkConfig) -> None:
         super().__init__()
         self.config = config
-        self.trunk = RecurrentTrunk(sizes, POLICY_GROUPS, config)
+        groups = VALUE_GROUPS if config.policy_sees_privileged else POLICY_GROUPS
+        self.trunk = RecurrentTrunk(sizes, groups, config)
         self.head = nn.Linear(config.lstm, config.actuators * config.bins)
         nn.init.orthogonal_(self.head.weight, gain=0.01)
         nn.init.zeros_(self.head.bias)

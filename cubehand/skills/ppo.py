@@ -114,6 +114,10 @@ class PPOTrainer:
         """Collect one rollout and run the PPO epochs on it."""
         batch, stats = self._collect()
         stats.losses = self._update(batch)
+        # Observation statistics move only after the update, so that the update replays
+        # the exact action probabilities of the rollout.
+        self.policy.trunk.update_norms(batch["obs"])
+        self.value.trunk.update_norms(batch["obs"])
         return stats
 
     # -- collection ------------------------------------------------------------------------
@@ -159,8 +163,6 @@ class PPOTrainer:
         returns = advantages + values_np
         self.return_norm.update(torch.as_tensor(returns).reshape(-1, 1))
         obs_tensors = {k: torch.as_tensor(np.array(v)) for k, v in obs_seq.items()}
-        self.policy.trunk.update_norms(obs_tensors)
-        self.value.trunk.update_norms(obs_tensors)
         self.steps += t_steps * n
         batch = {
             "obs": obs_tensors,

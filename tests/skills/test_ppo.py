@@ -84,3 +84,29 @@ def test_resuming_from_a_checkpoint_continues_identically():
     assert stats_a.mean_reward == stats_b.mean_reward
     for pa, pb in zip(a.policy.parameters(), b.policy.parameters(), strict=True):
         assert torch.equal(pa, pb)
+
+
+def test_the_update_replays_the_rollouts_probabilities_exactly():
+    trainer = PPOTrainer(ToyVectorEnv(4), SIZES, SMALL, seed=1)
+    for _ in range(2):  # the second rollout runs with moved observation statistics
+        batch, _ = trainer._collect()
+        dist, _ = trainer.policy(batch["obs"], batch["policy_state"], batch["starts"])
+        replayed = dist.log_prob(batch["actions"]).sum(-1)
+        torch.testing.assert_close(replayed, batch["logprobs"], atol=1e-5, rtol=0)
+        trainer._update(batch)
+        trainer.policy.trunk.update_norms(batch["obs"])
+        trainer.value.trunk.update_norms(batch["obs"])
+
+
+def test_feed_forward_ablation_ignores_history_and_can_see_privileged():
+    config = NetworkConfig(embed=16, hidden=32, lstm=32, recurrent=False)
+    policy = Policy(SIZES, config)
+    obs = {g: torch.randn(3, 2, 4) for g in SIZES}
+    starts = torch.zeros(3, 2)
+    state = tuple(torch.randn(1, 2, 32) for _ in range(2))
+    dist_a, _ = policy(obs, state, starts)
+    dist_b, _ = policy(obs, policy.trunk.initial_state(2), starts)
+    assert torch.allclose(dist_a.logits, dist_b.logits)
+    assert "privileged" not in policy.trunk.groups
+    seeing = Policy(SIZES, config.model_copy(update={"policy_sees_privileged": True}))
+    assert "privileged" in seeing.trunk.groups

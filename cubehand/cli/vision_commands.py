@@ -1,0 +1,127 @@
+"""``cubehand train vision`` and ``cubehand eval vision``: the pose network."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import torch
+import typer
+from rich.console import Console
+
+from cubehand.cli.progress import counting_progress, measure_table
+from cubehand.perception.dataset import DatasetConfig, RenderSource, missing_shards, shard_seed
+from cubehand.perception.examples import example_grid
+from cubehand.perception.metrics import pose_errors, summarize
+from cubehand.perception.model import decode
+from cubehand.perception.training import VisionTraining, load_vision_config
+from cubehand.perception.weights import SHIPPED_VISION_WEIGHTS, load_vision
+from cubehand.solver.errors import CubeError
+
+_console = Console(soft_wrap=True)
+METRICS = ("orientation_deg", "position_mm", "face_angle_deg")
+
+
+def train_vision(
+    config: Annotated[Path, typer.Option(help="YAML vision config (see configs/)")],
+    runs: Annotated[Path, typer.Option(help="folder for run outputs")] = Path("runs"),
+    epochs: Annotated[int | None, typer.Option(help="override epochs")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="processes rendering shards")] = 1,
+) -> None:
+    """Render the training shards that are missing, then train (resuming if a checkpoint
+    exists in runs/NAME)."""
+    train_config = load_vision_config(config)
+    if epochs is not None:
+        train_config = train_config.model_copy(update={"epochs": epochs})
+    run = VisionTraining(train_config, runs / train_config.name)
+    with counting_progress("rendering shards") as progress:
+        task = progress.add_task("", total=train_config.data.train_shards)
+        missing = missing_shards(train_config.data, run.data_dir, "train")
+        progress.update(task, completed=train_config.data.train_shards - len(missing))
+        run.prepare_data(lambda _index: progress.advance(task), workers)
+    with counting_progress("training batches") as progress:
+        task = progress.add_task("", total=None)
+
+        def on_batch(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        def on_epoch(record: dict) -> None:
+            progress.console.print(
+                f"epoch {record['epoch']}: {record['seconds']:.0f} s, monitor orientation "
+                f"{record['monitor_orientation_deg']:.2f} deg, position "
+                f"{record['monitor_position_mm']:.2f} mm, top angle "
+                f"{record['monitor_face_angle_deg']:.2f} deg"
+            )
+
+        run.run(on_batch, on_epoch)
+    _console.print(f"weights {run.out_dir / 'vision.safetensors'}, log {run.out_dir / 'log.jsonl'}")
+
+
+def eval_vision(
+    weights: Annotated[Path, typer.Option(help="vision safetensors file")] = (
+        SHIPPED_VISION_WEIGHTS
+    ),
+    samples: Annotated[int, typer.Option(min=1, help="held-out renders to judge on")] = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="evaluation seed (never used in training)")] = 0,
+    visual_scale: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="fraction of each visual range")
+    ] = 1.0,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,
+    examples: Annotated[
+        Path | None, typer.Option(help="also write a PNG of held-out renders with poses drawn")
+    ] = None,
+) -> None:
+    """Errors of the pose network on held-out randomized renders (mean, median, p90)."""
+    if examples is not None and examples.suffix.lower() != ".png":
+        raise CubeError(f"--examples must name a .png file, got {examples}")
+    network = load_vision(weights)
+    config = DatasetConfig(resolution=network.config.resolution, visual_scale=visual_scale,
+                           seed=seed)  # fmt: skip
+    source = RenderSource(config)
+    errors: dict[str, list[np.ndarray]] = {name: [] for name in METRICS}
+    inference = 0.0
+    try:
+        with counting_progress("held-out renders") as progress:
+            task = progress.add_task("", total=samples)
+            shard = 0
+            while shard * config.shard_size < samples:
+                count = min(config.shard_size, samples - shard * config.shard_size)
+                rng = np.random.default_rng(shard_seed(config, "eval", shard))
+                batch = source.batch(count, rng)
+                for i in range(len(batch)):
+                    started = time.perf_counter()
+                    with torch.no_grad():
+                        estimate = decode(network(torch.from_numpy(batch.images[i : i + 1])))
+                    inference += time.perf_counter() - started
+                    part = slice(i, i + 1)
+                    found = pose_errors(estimate, batch.position[part], batch.rotation[part],
+                                        batch.top_angle[part])  # fmt: skip
+                    for name in METRICS:
+                        errors[name].append(found[name])
+                    progress.advance(task)
+                shard += 1
+    finally:
+        source.close()
+    summary = summarize({name: np.concatenate(values) for name, values in errors.items()})
+    result = {
+        "samples": samples,
+        **{name: round(summary[name]["mean"], 3) for name in METRICS},
+        "ms_per_sample": round(1000 * inference / samples, 3),
+    }
+    if examples is not None:
+        example_grid(network, rows=6, seed=seed, out=examples)
+    if as_json:
+        print(json.dumps(result))
+        return
+    rows = [("samples", str(samples))]
+    for name in METRICS:
+        stats = summary[name]
+        rows.append((name, f"mean {stats['mean']:.2f}  median {stats['median']:.2f}  "
+                           f"p90 {stats['p90']:.2f}"))  # fmt: skip
+    rows.append(("ms_per_sample", f"{result['ms_per_sample']:.2f}"))
+    _console.print(measure_table(f"vision evaluation ({weights.name})", rows))
+    if examples is not None:
+        _console.print(f"wrote {examples}")

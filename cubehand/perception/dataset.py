@@ -1,0 +1,209 @@
+"""Datasets of labelled three-camera renders, written in resumable, seeded shards.
+
+A shard is one ``.npz`` file: ``images`` (N, 3 cameras, H, W, 3, uint8), ``position``
+(N, 3, m), ``rotation`` (N, 3, 3) and ``top_angle`` (N,). Shard ``i`` of a split is drawn
+from its own seed (training shards from ``seed + i``, held-out shards from
+``EVAL_SEED_OFFSET + seed + i``), so any shard can be regenerated alone, and a shard that
+already exists is skipped: an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import mujoco
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from cubehand.perception.poses import PoseSampler
+from cubehand.perception.visual_randomization import (
+    VisualRandomizer,
+    postprocess,
+    sample_visuals,
+)
+from cubehand.sim.constants import VISION_CAMERAS
+from cubehand.sim.scene import SceneConfig, build_scene
+from cubehand.solver.errors import CubeError
+
+Split = Literal["train", "eval"]
+#: Held-out shards draw their seeds from here up; training seeds stay below.
+EVAL_SEED_OFFSET = 1_000_000
+
+
+class DatasetConfig(BaseModel):
+    """How many renders, at what size and with how much visual randomization."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    resolution: int = Field(96, ge=32, le=256, description="image width and height (pixels)")
+    shard_size: int = Field(256, ge=1, description="samples per shard")
+    train_shards: int = Field(64, ge=1)
+    eval_shards: int = Field(4, ge=1)
+    seed: int = Field(0, ge=0, lt=EVAL_SEED_OFFSET)
+    visual_scale: float = Field(1.0, ge=0, le=1, description="fraction of each visual range")
+    steps_between: int = Field(6, ge=1, description="hand steps between two samples")
+    samples_per_episode: int = Field(8, ge=1)
+
+
+@dataclass
+class Batch:
+    """Images and labels, as arrays with a leading sample axis."""
+
+    images: np.ndarray
+    position: np.ndarray
+    rotation: np.ndarray
+    top_angle: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+
+def shard_path(root: Path, split: Split, index: int) -> Path:
+    """Where shard ``index`` of ``split`` lives under ``root``."""
+    return root / split / f"shard-{index:05d}.npz"
+
+
+def shard_seed(config: DatasetConfig, split: Split, index: int) -> int:
+    """The seed that shard ``index`` of ``split`` is drawn from."""
+    return config.seed + index + (EVAL_SEED_OFFSET if split == "eval" else 0)
+
+
+class RenderSource:
+    """Renders labelled samples: random in-hand poses under random visuals."""
+
+    def __init__(self, config: DatasetConfig) -> None:
+        self.config = config
+        scene_config = SceneConfig(cube="full", camera_resolution=config.resolution)
+        self.scene = build_scene(scene_config)
+        self.sampler = PoseSampler(self.scene, config.steps_between, config.samples_per_episode)
+        self.visuals = VisualRandomizer(self.scene.model)
+        try:
+            self.renderer = mujoco.Renderer(self.scene.model, config.resolution, config.resolution)
+        except mujoco.FatalError as error:
+            raise CubeError(
+                "cannot render: no OpenGL context; set MUJOCO_GL=egl without a display "
+                f"({' '.join(str(error).split())[:80]})"
+            ) from None
+
+    def samples(self, rng: np.random.Generator) -> Iterator[tuple[np.ndarray, object]]:
+        """Endless (images, label) pairs; images is (3, H, W, 3) uint8."""
+        for episode in self.sampler.episodes(rng):
+            values = sample_visuals(self.config.visual_scale, rng)
+            first = True
+            for label in episode:
+                if first:  # stickers are painted when the episode starts
+                    self.visuals.apply(values, self.sampler.colours)
+                    # Cameras and lights moved: recompute their world poses now.
+                    mujoco.mj_camlight(self.scene.model, self.sampler.data)
+                    first = False
+                images = []
+                for index, camera in enumerate(VISION_CAMERAS):
+                    self.renderer.update_scene(self.sampler.data, camera=camera)
+                    images.append(postprocess(self.renderer.render(), values, index, rng))
+                yield np.stack(images), label
+
+    def batch(self, count: int, rng: np.random.Generator) -> Batch:
+        """``count`` samples drawn from ``rng``."""
+        images, position, rotation, angle = [], [], [], []
+        for (image, label), _ in zip(self.samples(rng), range(count), strict=False):
+            images.append(image)
+            position.append(label.position)
+            rotation.append(label.rotation)
+            angle.append(label.top_angle)
+        return Batch(np.stack(images), np.stack(position), np.stack(rotation), np.array(angle))
+
+    def close(self) -> None:
+        """Free the renderer's context."""
+        self.renderer.close()
+
+
+def write_shard(path: Path, batch: Batch) -> None:
+    """Write ``batch`` to ``path`` atomically (a partial file never has the final name)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.stem + ".partial.npz")
+    np.savez(
+        partial, images=batch.images, position=batch.position.astype(np.float32),
+        rotation=batch.rotation.astype(np.float32), top_angle=batch.top_angle.astype(np.float32),
+    )  # fmt: skip
+    os.replace(partial, path)
+
+
+def read_shards(paths: list[Path]) -> Batch:
+    """Concatenate shards into one batch."""
+    if not paths:
+        raise CubeError("no dataset shards found; generate them first")
+    parts = []
+    for path in paths:
+        try:
+            with np.load(path) as shard:
+                parts.append(
+                    Batch(
+                        **{
+                            key: shard[key]
+                            for key in ("images", "position", "rotation", "top_angle")
+                        }
+                    )
+                )
+        except (OSError, ValueError, KeyError) as error:
+            raise CubeError(f"cannot read dataset shard {path}: {error}") from None
+    return Batch(*(np.concatenate([getattr(p, f) for p in parts]) for f in
+                   ("images", "position", "rotation", "top_angle")))  # fmt: skip
+
+
+def missing_shards(config: DatasetConfig, root: Path, split: Split) -> list[int]:
+    """Indices of the shards of ``split`` not yet written under ``root``."""
+    count = config.train_shards if split == "train" else config.eval_shards
+    return [i for i in range(count) if not shard_path(root, split, i).exists()]
+
+
+def generate(
+    config: DatasetConfig, root: Path, split: Split,
+    on_shard: Callable[[int], None] | None = None, workers: int = 1,
+) -> list[Path]:  # fmt: skip
+    """Write every missing shard of ``split`` (on ``workers`` processes); returns all of the
+    split's shard paths. Each shard depends only on its own seed, so the result does not
+    depend on the number of workers."""
+    missing = missing_shards(config, root, split)
+    if missing and workers > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            jobs = [pool.submit(_write_shards, config, root, split, missing[w::workers])
+                    for w in range(workers)]  # fmt: skip
+            done = 0
+            while done < len(missing):
+                time.sleep(0.5)
+                now = len(missing) - len(missing_shards(config, root, split))
+                for index in range(done, now):
+                    if on_shard is not None:
+                        on_shard(index)
+                done = now
+                if all(job.done() for job in jobs):
+                    for job in jobs:
+                        job.result()  # raises a worker's error here
+                    break
+    elif missing:
+        _write_shards(config, root, split, missing, on_shard)
+    count = config.train_shards if split == "train" else config.eval_shards
+    return [shard_path(root, split, i) for i in range(count)]
+
+
+def _write_shards(
+    config: DatasetConfig, root: Path, split: Split, indices: list[int],
+    on_shard: Callable[[int], None] | None = None,
+) -> None:  # fmt: skip
+    source = RenderSource(config)
+    try:
+        for index in indices:
+            rng = np.random.default_rng(shard_seed(config, split, index))
+            write_shard(shard_path(root, split, index), source.batch(config.shard_size, rng))
+            if on_shard is not None:
+                on_shard(index)
+    finally:
+        source.close()

@@ -1,0 +1,188 @@
+"""Training the pose network from a config file, in resumable epochs.
+
+A run lives in ``runs/NAME``: ``data/`` (shards, see :mod:`cubehand.perception.dataset`),
+``checkpoint.pt`` (network, optimizer, scheduler, epoch; written after every epoch),
+``log.jsonl`` (one line per epoch) and ``vision.safetensors`` (the latest weights). The
+last training shard is kept out of training to monitor progress; the held-out evaluation
+shards are never read here.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from pydantic import BaseModel, ConfigDict, Field
+
+from cubehand.config_files import load_yaml_config
+from cubehand.perception.dataset import Batch, DatasetConfig, generate, read_shards
+from cubehand.perception.metrics import pose_errors, pose_loss, summarize
+from cubehand.perception.model import PoseNet, VisionConfig, decode
+from cubehand.perception.weights import save_vision
+from cubehand.solver.errors import CubeError
+
+
+class VisionTrainConfig(BaseModel):
+    """A whole vision training run."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    seed: int = Field(0, ge=0)
+    data: DatasetConfig = Field(default_factory=DatasetConfig)
+    network: VisionConfig = Field(default_factory=VisionConfig)
+    epochs: int = Field(20, ge=1)
+    batch_size: int = Field(64, ge=1)
+    learning_rate: float = Field(1e-3, gt=0)
+    weight_decay: float = Field(1e-4, ge=0)
+    torch_threads: int = Field(2, ge=1, description="threads for the network")
+
+
+def load_vision_config(path: Path) -> VisionTrainConfig:
+    """Read a YAML config; any fault becomes a one-line :class:`CubeError`."""
+    config = load_yaml_config(path, VisionTrainConfig)
+    if config.data.resolution != config.network.resolution:
+        raise CubeError(f"config {path}: data.resolution and network.resolution differ")
+    return config
+
+
+class VisionTraining:
+    """Generates missing data, then trains epoch by epoch, resuming from ``checkpoint.pt``."""
+
+    def __init__(self, config: VisionTrainConfig, out_dir: Path) -> None:
+        self.config, self.out_dir = config, out_dir
+        out_dir.mkdir(parents=True, exist_ok=True)
+        torch.set_num_threads(config.torch_threads)
+        torch.manual_seed(config.seed)
+        self.network = PoseNet(config.network)
+        self.optimizer = torch.optim.AdamW(
+            self.network.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
+        )
+        self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
+            self.optimizer, T_max=config.epochs
+        )
+        self.epoch = 0
+        self.generator = torch.Generator().manual_seed(config.seed)
+        self.checkpoint = out_dir / "checkpoint.pt"
+        if self.checkpoint.exists():
+            self._resume()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.out_dir / "data"
+
+    def prepare_data(self, on_shard: Callable[[int], None] | None = None, workers: int = 1) -> None:
+        """Write any missing training shards (on ``workers`` processes)."""
+        generate(self.config.data, self.data_dir, "train", on_shard, workers)
+
+    def run(
+        self, on_batch: Callable[[int, int], None] | None = None,
+        on_epoch: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:  # fmt: skip
+        """Train the remaining epochs. ``on_batch(done, total)`` reports progress."""
+        paths = sorted((self.data_dir / "train").glob("shard-*[0-9].npz"))
+        if len(paths) < 2:
+            raise CubeError("vision training needs at least two training shards")
+        train, monitor = read_shards(paths[:-1]), read_shards(paths[-1:])
+        batches = (len(train) + self.config.batch_size - 1) // self.config.batch_size
+        total = batches * (self.config.epochs - self.epoch)
+        done = [0]
+
+        def tick() -> None:
+            done[0] += 1
+            if on_batch is not None:
+                on_batch(done[0], total)
+
+        while self.epoch < self.config.epochs:
+            started = time.perf_counter()
+            losses = self._train_epoch(train, tick)
+            self.epoch += 1
+            self.scheduler.step()
+            record = {
+                "epoch": self.epoch,
+                "samples": len(train),
+                "seconds": round(time.perf_counter() - started, 2),
+                "learning_rate": self.scheduler.get_last_lr()[0],
+                **{f"loss_{k}": v for k, v in losses.items()},
+                **{f"monitor_{k}": v["mean"] for k, v in evaluate(self.network, monitor).items()},
+            }
+            with (self.out_dir / "log.jsonl").open("a") as log:
+                log.write(json.dumps(record) + "\n")
+            self._save()
+            if on_epoch is not None:
+                on_epoch(record)
+
+    def _train_epoch(self, data: Batch, tick: Callable[[], None]) -> dict[str, float]:
+        self.network.train()
+        order = torch.randperm(len(data), generator=self.generator).numpy()
+        sums: dict[str, float] = {}
+        count = 0
+        for start in range(0, len(order), self.config.batch_size):
+            index = np.sort(order[start : start + self.config.batch_size])
+            raw = self.network(torch.from_numpy(data.images[index]))
+            loss, parts = pose_loss(
+                raw, torch.from_numpy(data.position[index]).float(),
+                torch.from_numpy(data.rotation[index]).float(),
+                torch.from_numpy(data.top_angle[index]).float(),
+            )  # fmt: skip
+            self.optimizer.zero_grad()
+            loss.backward()
+            self.optimizer.step()
+            for key, value in parts.items():
+                sums[key] = sums.get(key, 0.0) + value
+            count += 1
+            tick()
+        return {key: value / count for key, value in sums.items()}
+
+    def _save(self) -> None:
+        state = {
+            "config": self.config.model_dump(mode="json"),
+            "network": self.network.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": self.scheduler.state_dict(),
+            "generator": self.generator.get_state(),
+            "epoch": self.epoch,
+        }
+        partial = self.checkpoint.with_suffix(".partial")
+        torch.save(state, partial)
+        partial.replace(self.checkpoint)
+        save_vision(self.network, self.out_dir / "vision.safetensors", {"epoch": self.epoch})
+
+    def _resume(self) -> None:
+        try:
+            state = torch.load(self.checkpoint, weights_only=True)
+            self.network.load_state_dict(state["network"])
+            self.optimizer.load_state_dict(state["optimizer"])
+            self.scheduler.load_state_dict(state["scheduler"])
+            self.generator.set_state(state["generator"])
+        except (OSError, RuntimeError, KeyError, ValueError) as error:
+            raise CubeError(f"cannot resume from {self.checkpoint}: {str(error)[:120]}") from None
+        # Everything but the number of epochs must match (a run may be extended).
+        if _without_epochs(state["config"]) != _without_epochs(self.config.model_dump(mode="json")):
+            raise CubeError(f"{self.checkpoint} was written by a different config")
+        self.epoch = int(state["epoch"])
+
+
+def _without_epochs(config: dict[str, Any]) -> dict[str, Any]:
+    """The settings a resumed run must share with its checkpoint."""
+    return {k: v for k, v in config.items() if k not in ("epochs", "torch_threads")}
+
+
+@torch.no_grad()
+def evaluate(network: PoseNet, data: Batch, batch_size: int = 128) -> dict[str, dict[str, float]]:
+    """Error summaries of ``network`` on ``data``."""
+    network.eval()
+    errors: dict[str, list[np.ndarray]] = {}
+    for start in range(0, len(data), batch_size):
+        part = slice(start, start + batch_size)
+        estimate = decode(network(torch.from_numpy(data.images[part])))
+        for key, value in pose_errors(
+            estimate, data.position[part], data.rotation[part], data.top_angle[part]
+        ).items():
+            errors.setdefault(key, []).append(value)
+    return summarize({key: np.concatenate(values) for key, values in errors.items()})

@@ -1,0 +1,70 @@
+"""``cubehand solve``: the whole pipeline runs, reports honestly, and rejects bad input."""
+
+import json
+
+import imageio.v3 as iio
+import pytest
+
+from cubehand.cli.app import main
+from cubehand.evaluation import save_policy
+from cubehand.sim.env import EnvConfig, observation_sizes
+from cubehand.sim.scene import SceneConfig
+from cubehand.skills.policy import NetworkConfig, Policy
+
+
+@pytest.fixture(scope="module")
+def weights(tmp_path_factory):
+    path = tmp_path_factory.mktemp("weights") / "policy.safetensors"
+    policy = Policy(observation_sizes(), NetworkConfig(embed=16, hidden=16, lstm=16))
+    save_policy(policy, EnvConfig(scene=SceneConfig(cube="locked")), path)
+    return path
+
+
+def test_an_untrained_policy_runs_out_of_time_and_says_so(capsys, weights, tmp_path):
+    video = tmp_path / "solve.gif"
+    args = ["--cube", "locked", "--weights", str(weights), "--goal-timeout", "6", "--seed", "3"]
+    code = main(["solve", "--scramble", "R U", *args, "--json", "--video", str(video)])
+    assert code == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report == {**report, "solved": False, "successes": 0, "subgoals_total": 3,
+                      "failure": "timeout", "drops": 0}  # fmt: skip
+    assert report["sim_seconds"] == pytest.approx(6 * 0.08)
+    assert iio.imread(video).shape[1:] == (320, 320, 3)
+
+
+def test_a_solved_cube_needs_nothing(capsys, weights):
+    assert main(["solve", "--scramble", "R R'", "--cube", "locked", "--weights", str(weights),
+                 "--json"]) == 0  # fmt: skip
+    assert json.loads(capsys.readouterr().out)["solved"] is True
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--scramble", "R", "--random"], "exactly one"),
+        ([], "exactly one"),
+        (["--scramble", "Q"], "Q"),
+        (["--scramble", "R x"], "rotations"),
+        (["--scramble", "R", "--video", "out.avi"], ".mp4 or .gif"),
+    ],
+)
+def test_bad_input_is_one_line(capsys, weights, args, message):
+    assert main(["solve", "--weights", str(weights), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err
+
+
+def test_missing_weights_are_named(capsys, tmp_path):
+    assert main(["solve", "--scramble", "R", "--weights", str(tmp_path / "none.safetensors")]) == 2
+    assert "do not exist" in capsys.readouterr().err
+
+
+def test_bench_perturb_writes_a_table_and_a_chart(capsys, weights, tmp_path):
+    out = tmp_path / "bench"
+    assert main(["bench", "perturb", "--episodes", "1", "--weights", str(weights),
+                 "--goal-timeout", "2", "--out", str(out), "--json"]) == 0  # fmt: skip
+    results = json.loads(capsys.readouterr().out)
+    assert list(results) == ["nominal", "tied-fingers", "glove", "plush", "pen-poke"]
+    assert all(row["episodes"] == 1 and row["full_solves"] == 0.0 for row in results.values())
+    assert "| pen-poke | 1 |" in (out / "perturb.md").read_text()
+    assert iio.imread(out / "perturb.png").ndim == 3

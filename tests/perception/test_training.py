@@ -1,0 +1,104 @@
+"""Vision training: a tiny run trains, checkpoints, resumes; configs and weights checked."""
+
+import json
+
+import numpy as np
+import pytest
+import yaml
+
+from cubehand.cli.app import main
+from cubehand.perception.estimator import PoseEstimator
+from cubehand.perception.training import VisionTraining, load_vision_config
+from cubehand.perception.weights import load_vision
+from cubehand.solver.errors import CubeError
+
+TINY = {
+    "name": "tiny",
+    "data": {"resolution": 32, "shard_size": 4, "train_shards": 2, "eval_shards": 1,
+             "samples_per_episode": 2, "steps_between": 1},
+    "network": {"resolution": 32, "channels": [8, 16], "view_features": 16, "hidden": 32},
+    "epochs": 2,
+    "batch_size": 2,
+}  # fmt: skip
+
+
+@pytest.fixture
+def config_file(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(TINY))
+    return path
+
+
+def test_train_checkpoint_resume_and_estimate(config_file, tmp_path):
+    config = load_vision_config(config_file)
+    run = VisionTraining(config.model_copy(update={"epochs": 1}), tmp_path / "run")
+    run.prepare_data()
+    run.run()
+    log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert [r["epoch"] for r in log] == [1]
+    assert log[0]["monitor_orientation_deg"] > 0
+    resumed = VisionTraining(config, tmp_path / "run")
+    assert resumed.epoch == 1
+    resumed.run()
+    assert resumed.epoch == 2
+    estimator = PoseEstimator(tmp_path / "run" / "vision.safetensors")
+    images = {c: np.zeros((32, 32, 3), np.uint8) for c in ("cam:left", "cam:right", "cam:top")}
+    estimate = estimator.estimate(images)
+    assert estimate.rotation.shape == (1, 3, 3)
+    with pytest.raises(CubeError, match="cam:top"):
+        estimator.estimate({c: images[c] for c in ("cam:left", "cam:right")})
+    with pytest.raises(CubeError, match="expected a"):
+        estimator.estimate({**images, "cam:top": np.zeros((8, 8, 3), np.uint8)})
+
+
+def test_resume_refuses_another_config(config_file, tmp_path):
+    config = load_vision_config(config_file)
+    VisionTraining(config, tmp_path / "run")._save()
+    with pytest.raises(CubeError, match="different config"):
+        VisionTraining(config.model_copy(update={"learning_rate": 0.5}), tmp_path / "run")
+
+
+def test_weights_that_are_missing_or_do_not_fit(tmp_path):
+    with pytest.raises(CubeError, match="do not exist"):
+        load_vision(tmp_path / "none.safetensors")
+    bad = tmp_path / "bad.safetensors"
+    bad.write_bytes(b"garbage")
+    with pytest.raises(CubeError, match="cannot read"):
+        load_vision(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("name: [", "not valid YAML"), ("name: x\nepochs: 0", "epochs"),
+     ("name: x\nnetwork: {resolution: 64}", "resolution")],
+)  # fmt: skip
+def test_bad_configs_are_named(tmp_path, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(CubeError, match=message):
+        load_vision_config(path)
+
+
+def test_cli_train_and_eval(capsys, config_file, tmp_path):
+    runs = tmp_path / "runs"
+    assert main(["train", "vision", "--config", str(config_file), "--runs", str(runs),
+                 "--epochs", "1"]) == 0  # fmt: skip
+    weights = runs / "tiny" / "vision.safetensors"
+    assert weights.is_file()
+    capsys.readouterr()
+    grid = tmp_path / "grid.png"
+    assert main(["eval", "vision", "--weights", str(weights), "--samples", "3", "--json",
+                 "--examples", str(grid)]) == 0  # fmt: skip
+    assert grid.is_file()
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"samples", "orientation_deg", "position_mm", "face_angle_deg",
+                           "ms_per_sample"}  # fmt: skip
+    assert result["samples"] == 3 and result["ms_per_sample"] > 0
+
+
+def test_cli_errors_are_one_line(capsys, tmp_path):
+    assert main(["eval", "vision", "--weights", str(tmp_path / "none.safetensors")]) == 2
+    assert main(["train", "vision", "--config", str(tmp_path / "none.yaml")]) == 2
+    assert main(["eval", "vision", "--examples", str(tmp_path / "grid.jpg")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 3 and "do not exist" in err and ".png" in err
