@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from cubehand.evaluation import EVAL_SEED_OFFSET, LoadedPolicy, evaluation_env
-from cubehand.sim.env import CubeEnv
+from cubehand.sim.env import CubeEnv, PoseSource
 from cubehand.sim.perturbations import PerturbationName
 from cubehand.sim.scene import CubeModel
 from cubehand.skills.scheduler import Plan
@@ -63,14 +63,18 @@ def solve_in_simulation(
     goal_timeout: int = 800,
     on_step: Callable[[SolveProgress], None] | None = None,
     on_frame: Callable[[mujoco.MjModel, mujoco.MjData, SolveProgress], None] | None = None,
+    pose_source: PoseSource | None = None,
 ) -> SolveReport:
     """Run ``plan`` with the policy on the chosen cube; ``seed`` draws the episode's noise
-    (from the evaluation seeds, never a training seed)."""
+    (from the evaluation seeds, never a training seed). With ``pose_source`` (a vision
+    model) the policy sees its estimate of the cube's position and orientation; face angles
+    still come from the cube itself, as from the original's sensor cube."""
     config = evaluation_env(
         loaded.env, cube, perturbation=perturb, goal_timeout=goal_timeout,
         max_successes=len(plan.subgoals) + 1,
     )  # fmt: skip
     env = CubeEnv(config)
+    env.pose_source = pose_source
     total = len(plan.subgoals)
     started = time.perf_counter()
     obs, info = env.reset(

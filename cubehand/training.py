@@ -49,6 +49,7 @@ class TrainConfig(BaseModel):
     total_steps: int = Field(1_000_000, ge=1, description="environment steps to train for")
     n_envs: int = Field(16, ge=1)
     checkpoint_every: int = Field(10, ge=1, description="rollouts between checkpoints")
+    tensorboard: bool = Field(True, description="also log scalars to runs/NAME/tensorboard")
     torch_threads: int = Field(
         1,
         ge=1,
@@ -90,6 +91,7 @@ class TrainingRun:
 
     def __init__(self, config: TrainConfig, out_dir: Path) -> None:
         torch.set_num_threads(config.torch_threads)
+        self._writer = None
         self.config = config
         self.out_dir = out_dir
         self.adr = (
@@ -129,11 +131,30 @@ class TrainingRun:
             record = self._log_record(stats, elapsed)
             with (self.out_dir / "log.jsonl").open("a") as log:
                 log.write(json.dumps(record) + "\n")
+            self._tensorboard(record)
             if on_rollout is not None:
                 on_rollout(record)
             if rollouts % self.config.checkpoint_every == 0:
                 self.save()
         self.save()
+        if self._writer is not None:
+            self._writer.close()
+
+    def _tensorboard(self, record: dict[str, Any]) -> None:
+        """Scalars of one log record (ADR ranges as adr/NAME/low|high)."""
+        if not self.config.tensorboard:
+            return
+        if self._writer is None:
+            from torch.utils.tensorboard import SummaryWriter
+
+            self._writer = SummaryWriter(str(self.out_dir / "tensorboard"))
+        step = record["steps"]
+        for key, value in record.items():
+            if isinstance(value, int | float) and key != "steps":
+                self._writer.add_scalar(key, value, step)
+        for name, (low, high) in record.get("adr_ranges", {}).items():
+            self._writer.add_scalar(f"adr/{name}/low", low, step)
+            self._writer.add_scalar(f"adr/{name}/high", high, step)
 
     def _log_record(self, stats, elapsed: float) -> dict[str, Any]:
         episodes, self.recent = self.recent, []
@@ -189,6 +210,18 @@ class TrainingRun:
             message = " ".join(str(error).split())[:200]
             raise CheckpointError(f"{path} does not fit this configuration: {message}") from None
         self.wall_seconds = float(state.get("wall_seconds", 0.0))
+        self._truncate_log(self.trainer.steps)
+
+    def _truncate_log(self, steps: int) -> None:
+        """Drop log lines written after the checkpoint (a run stopped between checkpoints),
+        so that the resumed run's lines follow on without repeats."""
+        log = self.out_dir / "log.jsonl"
+        if not log.is_file():
+            return
+        lines = log.read_text().splitlines()
+        kept = [line for line in lines if json.loads(line)["steps"] <= steps]
+        if len(kept) != len(lines):
+            log.write_text("".join(line + "\n" for line in kept))
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:

@@ -52,11 +52,17 @@ def test_run_logs_checkpoints_and_resumes(config_file, tmp_path):
     assert all("adr_entropy" in line for line in lines)
     state = load_checkpoint(tmp_path / "run" / "checkpoint.pt")
     assert state["trainer"]["steps"] == 32
+    with (tmp_path / "run" / "log.jsonl").open("a") as log:  # written after the checkpoint
+        log.write(json.dumps({"steps": 48}) + "\n")
     again = TrainingRun(config.model_copy(update={"total_steps": 48}), tmp_path / "run")
     again.resume(tmp_path / "run" / "checkpoint.pt")
     assert again.trainer.steps == 32
+    lines = (tmp_path / "run" / "log.jsonl").read_text().splitlines()
+    assert [json.loads(line)["steps"] for line in lines] == [16, 32]
     again.run()
     assert load_checkpoint(tmp_path / "run" / "checkpoint.pt")["trainer"]["steps"] == 48
+    events = list((tmp_path / "run" / "tensorboard").glob("events.out.tfevents.*"))
+    assert events and sum(e.stat().st_size for e in events) > 500
 
 
 def test_resume_refuses_a_checkpoint_of_another_network(config_file, tmp_path):
@@ -148,3 +154,24 @@ def test_evaluation_keeps_the_training_settings_and_swaps_the_cube():
     other = evaluation_env(trained, "full", perturbation="glove")
     assert other.scene == SceneConfig(cube="full", perturbation="glove")
     assert other.action_step == 0.15
+
+
+def test_cli_clones_a_policy_into_another_network(capsys, config_file, tmp_path):
+    assert main(["train", "policy", "--config", str(config_file), "--runs", str(tmp_path)]) == 0
+    bigger = TINY | {
+        "name": "student",
+        "ppo": TINY["ppo"] | {"network": {"embed": 8, "hidden": 16, "lstm": 24}},
+    }
+    student_config = tmp_path / "student.yaml"
+    student_config.write_text(yaml.safe_dump(bigger))
+    teacher = tmp_path / "tiny" / "checkpoint.pt"
+    assert main(["train", "clone", "--teacher", str(teacher), "--config", str(student_config),
+                 "--iterations", "2", "--runs", str(tmp_path)]) == 0  # fmt: skip
+    student, _ = load_policy(tmp_path / "student" / "policy.safetensors")
+    exported = tmp_path / "exported.safetensors"
+    assert main(["train", "export", "--checkpoint", str(teacher), "--out", str(exported)]) == 0
+    assert load_policy(exported).env == load_policy(teacher).env
+    assert main(["train", "export", "--checkpoint", str(teacher), "--out", "x.pt"]) == 2
+    assert student.config.lstm == 24
+    assert main(["train", "clone", "--teacher", str(tmp_path / "none.pt"), "--config",
+                 str(student_config)]) == 2  # fmt: skip

@@ -15,6 +15,8 @@ from rich.live import Live
 from rich.table import Table
 
 from cubehand.evaluation import SHIPPED_WEIGHTS, load_policy
+from cubehand.perception.estimator import PoseEstimator, RenderedPoseSource
+from cubehand.perception.weights import SHIPPED_VISION_WEIGHTS
 from cubehand.sim.constants import VIEW_CAMERA
 from cubehand.sim.perturbations import PerturbationName
 from cubehand.sim.scene import CubeModel
@@ -41,6 +43,12 @@ def solve(
     weights: Annotated[Path, typer.Option(help="policy weights")] = SHIPPED_WEIGHTS,
     perturb: Annotated[PerturbationName | None, typer.Option(help="a perturbation")] = None,
     video: Annotated[Path | None, typer.Option(help="write an .mp4 or .gif of the solve")] = None,
+    vision: Annotated[
+        bool, typer.Option("--vision", help="the policy sees the vision model's pose estimates")
+    ] = False,
+    vision_weights: Annotated[Path, typer.Option(help="pose network weights")] = (
+        SHIPPED_VISION_WEIGHTS
+    ),
     goal_timeout: Annotated[int, typer.Option(min=1, help="control steps per subgoal")] = 800,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,
 ) -> None:
@@ -51,6 +59,7 @@ def solve(
     if video is not None and video.suffix.lower() not in (".mp4", ".gif"):
         raise CubeError(f"--video must name an .mp4 or .gif file, got {video}")
     loaded = load_policy(weights)
+    pose_source = RenderedPoseSource(PoseEstimator(vision_weights)) if vision else None
     seed = secrets.randbelow(2**31) if seed is None else seed
     if scramble is not None:
         moves = parse_moves(scramble)
@@ -78,9 +87,12 @@ def solve(
 
     if as_json:
         report = solve_in_simulation(loaded, result, cube, seed, perturb, goal_timeout,
-                                     on_frame=on_frame)  # fmt: skip
+                                     on_frame=on_frame, pose_source=pose_source)  # fmt: skip
     else:
-        report = _solve_live(loaded, result, cube, seed, perturb, goal_timeout, header, on_frame)
+        report = _solve_live(loaded, result, cube, seed, perturb, goal_timeout, header, on_frame,
+                             pose_source)  # fmt: skip
+    if pose_source is not None:
+        pose_source.close()
     if renderer is not None:
         renderer.close()
     if video is not None:
@@ -88,11 +100,14 @@ def solve(
     if as_json:
         print(json.dumps(report.to_json()))
     else:
+        _console.line()
         _console.print(_summary(report, video))
     raise typer.Exit(0 if report.solved else 1)
 
 
-def _solve_live(loaded, result, cube, seed, perturb, goal_timeout, header, on_frame) -> SolveReport:
+def _solve_live(
+    loaded, result, cube, seed, perturb, goal_timeout, header, on_frame, pose_source
+) -> SolveReport:
     with Live(_panel(header, None), console=_console, refresh_per_second=4) as live:
 
         def on_step(progress: SolveProgress) -> None:
@@ -100,7 +115,8 @@ def _solve_live(loaded, result, cube, seed, perturb, goal_timeout, header, on_fr
                 live.update(_panel(header, progress))
 
         return solve_in_simulation(loaded, result, cube, seed, perturb, goal_timeout,
-                                   on_step=on_step, on_frame=on_frame)  # fmt: skip
+                                   on_step=on_step, on_frame=on_frame,
+                                   pose_source=pose_source)  # fmt: skip
 
 
 def _panel(header: str, progress: SolveProgress | None) -> Group:

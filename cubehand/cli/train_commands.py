@@ -1,4 +1,4 @@
-"""``cubehand train policy``: a PPO run from a config file, resumable."""
+"""``cubehand train policy|clone|plot``: PPO runs from config files, cloning, curves."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from cubehand.cli.progress import counting_progress
+from cubehand.evaluation import load_policy, save_policy
 from cubehand.plots import plot_training_log
+from cubehand.sim.batched_env import BatchedCubeEnv
+from cubehand.sim.env import observation_sizes
+from cubehand.skills.cloning import CloneConfig, clone
+from cubehand.skills.policy import Policy
 from cubehand.solver.errors import CubeError
 from cubehand.training import TrainingRun, load_train_config
 
@@ -70,3 +76,48 @@ def plot(
     if not log.is_file():
         raise CubeError(f"{log} does not exist")
     _console.print(f"wrote {plot_training_log(log, out or run / 'curves.png')}")
+
+
+@app.command("clone")
+def train_clone(
+    teacher: Annotated[Path, typer.Option(help="trained policy: safetensors or checkpoint")],
+    config: Annotated[Path, typer.Option(help="YAML config: the student's network and env")],
+    iterations: Annotated[int, typer.Option(min=1, help="collect-and-fit iterations")] = 200,
+    runs: Annotated[Path, typer.Option(help="folder for run outputs")] = Path("runs"),
+) -> None:
+    """Clone a trained policy into the network of CONFIG (DAgger: the student acts, the
+    teacher labels); writes runs/NAME/policy.safetensors to start PPO from."""
+    train_config = load_train_config(config)
+    loaded = load_policy(teacher)
+    student = Policy(observation_sizes(), train_config.ppo.network)
+    env = BatchedCubeEnv(train_config.n_envs, train_config.env)
+    try:
+        with counting_progress("cloning iterations") as progress:
+            task = progress.add_task("", total=iterations)
+
+            def show(index: int, record: dict) -> None:
+                progress.update(task, completed=index + 1)
+                if (index + 1) % 10 == 0:
+                    progress.console.print(f"iteration {index + 1}: KL {record['kl']:.3f}, "
+                                           f"agreement {record['agreement']:.3f}")  # fmt: skip
+
+            clone(loaded.policy, student, env, CloneConfig(), iterations, train_config.seed, show)
+    finally:
+        env.close()
+    out = runs / train_config.name / "policy.safetensors"
+    save_policy(student, train_config.env, out)
+    _console.print(f"wrote {out}")
+
+
+@app.command("export")
+def export(
+    checkpoint: Annotated[Path, typer.Option(help="training checkpoint (runs/NAME/checkpoint.pt)")],
+    out: Annotated[Path, typer.Option(help="safetensors file to write")],
+) -> None:
+    """Write a checkpoint's policy (with its environment settings) as safetensors, the form
+    the CLI loads by default from cubehand/skills/weights/policy.safetensors."""
+    if out.suffix != ".safetensors":
+        raise CubeError(f"--out must name a .safetensors file, got {out}")
+    loaded = load_policy(checkpoint)
+    save_policy(loaded.policy, loaded.env, out)
+    _console.print(f"wrote {out}")

@@ -18,7 +18,7 @@ from cubehand.perception.examples import example_grid
 from cubehand.perception.metrics import pose_errors, summarize
 from cubehand.perception.model import decode
 from cubehand.perception.training import VisionTraining, load_vision_config
-from cubehand.perception.weights import SHIPPED_VISION_WEIGHTS, load_vision
+from cubehand.perception.weights import SHIPPED_VISION_WEIGHTS, load_vision, vision_info
 from cubehand.solver.errors import CubeError
 
 _console = Console(soft_wrap=True)
@@ -78,8 +78,13 @@ def eval_vision(
     if examples is not None and examples.suffix.lower() != ".png":
         raise CubeError(f"--examples must name a .png file, got {examples}")
     network = load_vision(weights)
-    config = DatasetConfig(resolution=network.config.resolution, visual_scale=visual_scale,
-                           seed=seed)  # fmt: skip
+    # Held-out renders drawn as the training data were (poses per episode, hand motion),
+    # from evaluation seeds.
+    trained = vision_info(weights).get("data", {})
+    config = DatasetConfig.model_validate(
+        {**trained, "resolution": network.config.resolution, "visual_scale": visual_scale,
+         "seed": seed}
+    )  # fmt: skip
     source = RenderSource(config)
     errors: dict[str, list[np.ndarray]] = {name: [] for name in METRICS}
     inference = 0.0
@@ -112,7 +117,7 @@ def eval_vision(
         "ms_per_sample": round(1000 * inference / samples, 3),
     }
     if examples is not None:
-        example_grid(network, rows=6, seed=seed, out=examples)
+        example_grid(network, config, rows=6, out=examples)
     if as_json:
         print(json.dumps(result))
         return

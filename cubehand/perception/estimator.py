@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+import mujoco
 import numpy as np
 import torch
 
 from cubehand.perception.model import PoseEstimate, decode
 from cubehand.perception.weights import SHIPPED_VISION_WEIGHTS, load_vision
 from cubehand.sim.constants import VISION_CAMERAS
+from cubehand.sim.scene import CUBE_REST
 from cubehand.solver.errors import CubeError
 
 
@@ -45,3 +47,31 @@ class PoseEstimator:
                 )
             stack.append(image)
         return decode(self.network(torch.from_numpy(np.stack(stack)[None])))
+
+
+class RenderedPoseSource:
+    """Renders the three vision cameras of a running scene and estimates the cube's pose:
+    what :attr:`cubehand.sim.env.CubeEnv.pose_source` expects (world position, rotation)."""
+
+    def __init__(self, estimator: PoseEstimator) -> None:
+        self.estimator = estimator
+        self._renderer: mujoco.Renderer | None = None
+        self._model: mujoco.MjModel | None = None
+
+    def __call__(self, model: mujoco.MjModel, data: mujoco.MjData) -> tuple[np.ndarray, np.ndarray]:
+        if self._model is not model:
+            self.close()
+            size = self.estimator.resolution
+            self._renderer, self._model = mujoco.Renderer(model, size, size), model
+        images = {}
+        for camera in VISION_CAMERAS:
+            self._renderer.update_scene(data, camera=camera)
+            images[camera] = self._renderer.render()
+        estimate = self.estimator.estimate(images)
+        return CUBE_REST + estimate.position[0], estimate.rotation[0]
+
+    def close(self) -> None:
+        """Free the renderer."""
+        if self._renderer is not None:
+            self._renderer.close()
+            self._renderer, self._model = None, None

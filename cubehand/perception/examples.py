@@ -33,9 +33,9 @@ def project(
     return 0.5 * size + focal * local[0] / depth, 0.5 * size - focal * local[1] / depth
 
 
-def example_grid(network: PoseNet, rows: int, seed: int, out: Path) -> Path:
-    """Write a PNG of ``rows`` held-out samples with true and predicted poses drawn."""
-    config = DatasetConfig(resolution=network.config.resolution, seed=seed)
+def example_grid(network: PoseNet, config: DatasetConfig, rows: int, out: Path) -> Path:
+    """Write a PNG of ``rows`` held-out samples (drawn as ``config`` says, from its first
+    evaluation seed) with true and predicted poses drawn."""
     source = RenderSource(config)
     rng = np.random.default_rng(shard_seed(config, "eval", 0))
     model = source.scene.model

@@ -151,7 +151,8 @@ class VisionTraining:
         partial = self.checkpoint.with_suffix(".partial")
         torch.save(state, partial)
         partial.replace(self.checkpoint)
-        save_vision(self.network, self.out_dir / "vision.safetensors", {"epoch": self.epoch})
+        info = {"epoch": self.epoch, "data": self.config.data.model_dump(mode="json")}
+        save_vision(self.network, self.out_dir / "vision.safetensors", info)
 
     def _resume(self) -> None:
         try:

@@ -26,6 +26,15 @@ def save_vision(network: PoseNet, path: Path, info: dict[str, Any] | None = None
     partial.replace(path)
 
 
+def vision_info(path: Path) -> dict[str, Any]:
+    """The ``info`` stored with the weights (empty if none or unreadable)."""
+    try:
+        with safe_open(str(path), framework="pt") as handle:
+            return json.loads((handle.metadata() or {}).get("info", "{}"))
+    except (SafetensorError, OSError, ValueError):
+        return {}
+
+
 def load_vision(path: Path) -> PoseNet:
     """The pose network stored at ``path``, in evaluation mode.
 

@@ -13,7 +13,7 @@ is nearly still. Reward: decrease of the distance to the goal each step, plus
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal
 
 import gymnasium as gym
@@ -48,6 +48,7 @@ from cubehand.solver.orientation import Orientation, matrix_to_quaternion
 from cubehand.solver.state import CubeState
 
 ACTION_BINS = 11
+PoseSource = Callable[[mujoco.MjModel, mujoco.MjData], tuple[np.ndarray, np.ndarray]]
 Failure = Literal["drop", "timeout", "mismatch", "unstable"]
 
 
@@ -96,6 +97,9 @@ class CubeEnv(gym.Env):
         self.config = config or EnvConfig()
         self.ranges = dict(ranges or nominal_ranges())
         self._scene_size: float | None = None
+        #: Optional source of the cube's world position and rotation that the policy sees
+        #: (a vision model); ``None`` shows it the simulator's values.
+        self.pose_source: PoseSource | None = None
         self._build(self.config.scene)
         self.action_space = gym.spaces.MultiDiscrete([ACTION_BINS] * len(self.scene.hand_actuators))
         sizes = observation_sizes()
@@ -304,12 +308,18 @@ class CubeEnv(gym.Env):
         cube_pos = self._cube_in_palm()
         cube = self._cube_in_hand()
         quat = np.array(matrix_to_quaternion(cube))
-        goal_rotation = cube if self.goal is None else rotation_bringing_up(cube, self.goal.face)
+        seen_pos, seen = cube_pos, cube
+        if self.pose_source is not None:  # the policy sees an estimate, the critic the truth
+            position, rotation = self.pose_source(model, data)
+            seen_pos = hand.T @ (position - palm) - self._rest_offset
+            seen = hand.T @ rotation
+        goal_rotation = seen if self.goal is None else rotation_bringing_up(seen, self.goal.face)
         goal_quat = np.array(matrix_to_quaternion(goal_rotation))
-        relative = np.array(matrix_to_quaternion(goal_rotation @ cube.T))
+        relative = np.array(matrix_to_quaternion(goal_rotation @ seen.T))
         angles = self._cube_angles()
         noise = self.values["obs_noise"]
-        noisy = np.concatenate([cube_pos, quat, tips]) + self._bias
+        seen_quat = np.array(matrix_to_quaternion(seen))
+        noisy = np.concatenate([seen_pos, seen_quat, tips]) + self._bias
         noisy += self.np_random.normal(0.0, 1.0, noisy.shape) * noise
         noisy_angles = angles + self.np_random.normal(0.0, 10 * noise, 6)
         qpos, qvel = data.qpos[self._joint_qpos], data.qvel[self._joint_dof]

@@ -30,6 +30,9 @@ def test_an_untrained_policy_runs_out_of_time_and_says_so(capsys, weights, tmp_p
                       "failure": "timeout", "drops": 0}  # fmt: skip
     assert report["sim_seconds"] == pytest.approx(6 * 0.08)
     assert iio.imread(video).shape[1:] == (320, 320, 3)
+    mp4 = tmp_path / "solve.mp4"
+    assert main(["solve", "--scramble", "R U", *args, "--json", "--video", str(mp4)]) == 1
+    assert mp4.stat().st_size > 1000
 
 
 def test_a_solved_cube_needs_nothing(capsys, weights):
@@ -68,3 +71,19 @@ def test_bench_perturb_writes_a_table_and_a_chart(capsys, weights, tmp_path):
     assert all(row["episodes"] == 1 and row["full_solves"] == 0.0 for row in results.values())
     assert "| pen-poke | 1 |" in (out / "perturb.md").read_text()
     assert iio.imread(out / "perturb.png").ndim == 3
+
+
+def test_vision_in_the_loop_runs(capsys, weights, tmp_path):
+    from cubehand.perception.model import PoseNet, VisionConfig
+    from cubehand.perception.weights import save_vision
+
+    vision = tmp_path / "vision.safetensors"
+    save_vision(PoseNet(VisionConfig(resolution=32, channels=(8, 8), view_features=8,
+                                     hidden=8)), vision)  # fmt: skip
+    args = ["--cube", "locked", "--weights", str(weights), "--goal-timeout", "3", "--json"]
+    assert main(["solve", "--scramble", "R", *args, "--vision", "--vision-weights",
+                 str(vision)]) == 1  # fmt: skip
+    assert json.loads(capsys.readouterr().out)["failure"] == "timeout"
+    assert main(["solve", "--scramble", "R", *args, "--vision", "--vision-weights",
+                 str(tmp_path / "none.safetensors")]) == 2  # fmt: skip
+    assert "vision weights" in capsys.readouterr().err

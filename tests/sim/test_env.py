@@ -6,7 +6,7 @@ import pytest
 
 from cubehand.sim.cube_reader import read_facelets
 from cubehand.sim.env import ACTION_BINS, CubeEnv, EnvConfig
-from cubehand.sim.hand_frame import rotation_bringing_up
+from cubehand.sim.hand_frame import hand_rotation, rotation_bringing_up
 from cubehand.sim.randomization import PARAMETERS
 from cubehand.sim.scene import SceneConfig
 from cubehand.sim.stepping import settle
@@ -150,3 +150,21 @@ def test_a_physics_blow_up_ends_the_episode_as_unstable():
     env.data.qvel[env.scene.cube_dof] = 1e12  # MuJoCo resets the physics when this happens
     _, _, terminated, _, info = env.step(NO_OP)
     assert terminated and info["failure"] == "unstable"
+
+
+def test_a_pose_source_changes_what_the_policy_sees_but_not_the_critic():
+    from cubehand.sim.scene import CUBE_REST
+
+    env = CubeEnv(EnvConfig(scene=SceneConfig(cube="locked")))
+    obs, _ = env.reset(seed=0)
+    turned = np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    env.pose_source = lambda model, data: (CUBE_REST + [0.01, 0.0, 0.0], turned)
+    seen, *_ = env.step(np.full(20, 5))
+    truth = np.array(matrix_to_quaternion(env._cube_in_hand()))
+    hand = hand_rotation(env.scene.model, env.data)
+    np.testing.assert_allclose(seen["cube_quaternion"],
+                               matrix_to_quaternion(hand.T @ turned), atol=1e-5)  # fmt: skip
+    # The critic's privileged copy of the cube quaternion still follows the simulator.
+    quat = slice(24 + 24 + 3, 24 + 24 + 3 + 4)
+    np.testing.assert_allclose(seen["privileged"][quat], truth, atol=1e-5)
+    assert not np.allclose(truth, seen["cube_quaternion"], atol=0.05)

@@ -1,0 +1,109 @@
+"""Policy cloning, DAgger-style: the student acts, the teacher labels what it would do.
+
+A new architecture (another size, another observation set) starts from a trained policy
+instead of from scratch, as the original project did between its experiments. Each
+iteration the student drives the environments; the teacher, run along the same observation
+sequences with its own LSTM state, gives its action distribution at every step; the student
+is trained to match it (KL divergence from teacher to student, summed over the 20 heads).
+Because the student chooses where to go, it learns to recover from its own mistakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import torch
+from pydantic import BaseModel, ConfigDict, Field
+
+from cubehand.skills.policy import Policy
+from cubehand.skills.ppo import VectorEnv
+
+
+class CloneConfig(BaseModel):
+    """Settings of a cloning run."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rollout_steps: int = Field(64, ge=2, description="steps per environment per iteration")
+    epochs: int = Field(4, ge=1, description="passes over each iteration's sequences")
+    learning_rate: float = Field(1e-3, gt=0)
+    max_grad_norm: float = Field(1.0, gt=0)
+
+
+class PolicyCloner:
+    """Trains ``student`` to act like ``teacher`` on the states the student visits."""
+
+    def __init__(
+        self, teacher: Policy, student: Policy, env: VectorEnv, config: CloneConfig, seed: int
+    ) -> None:
+        torch.manual_seed(seed)
+        self.teacher, self.student, self.env, self.config = teacher.eval(), student, env, config
+        self.optimizer = torch.optim.Adam(student.parameters(), lr=config.learning_rate)
+        self.generator = torch.Generator().manual_seed(seed)
+        self.obs = env.reset(seed)
+        n = env.n_envs
+        self.starts = np.ones(n, dtype=np.float32)
+        self.student_state = student.trunk.initial_state(n)
+        self.teacher_state = teacher.trunk.initial_state(n)
+
+    def iterate(self) -> dict[str, float]:
+        """One iteration: collect with the student, label with the teacher, fit."""
+        batch = self._collect()
+        losses = [self._fit(batch) for _ in range(self.config.epochs)]
+        self.student.trunk.update_norms(batch["obs"])
+        return {"kl": losses[-1], "agreement": batch["agreement"]}
+
+    @torch.no_grad()
+    def _collect(self) -> dict[str, Any]:
+        obs_seq: dict[str, list[np.ndarray]] = {k: [] for k in self.obs}
+        starts, teacher_logits, agree = [], [], []
+        first_state = tuple(s.clone() for s in self.student_state)
+        for _ in range(self.config.rollout_steps):
+            obs_t = {k: torch.as_tensor(v).unsqueeze(0) for k, v in self.obs.items()}
+            start_t = torch.as_tensor(self.starts).unsqueeze(0)
+            student, self.student_state = self.student(obs_t, self.student_state, start_t)
+            teacher, self.teacher_state = self.teacher(obs_t, self.teacher_state, start_t)
+            probs = student.probs.reshape(-1, student.probs.shape[-1])
+            action = torch.multinomial(probs, 1, generator=self.generator)
+            action = action.reshape(student.probs.shape[:-1])
+            for k, v in self.obs.items():
+                obs_seq[k].append(v)
+            starts.append(self.starts.copy())
+            teacher_logits.append(teacher.logits[0])
+            agree.append((student.probs.argmax(-1) == teacher.probs.argmax(-1)).float().mean())
+            self.obs, _, terminated, truncated, _ = self.env.step(action[0].numpy())
+            self.starts = np.logical_or(terminated, truncated).astype(np.float32)
+        return {
+            "obs": {k: torch.as_tensor(np.array(v)) for k, v in obs_seq.items()},
+            "starts": torch.as_tensor(np.array(starts)),
+            "teacher_logits": torch.stack(teacher_logits),
+            "state": first_state,
+            "agreement": float(torch.stack(agree).mean()),
+        }
+
+    def _fit(self, batch: Mapping[str, Any]) -> float:
+        dist, _ = self.student(batch["obs"], batch["state"], batch["starts"])
+        teacher = torch.distributions.Categorical(logits=batch["teacher_logits"])
+        loss = torch.distributions.kl_divergence(teacher, dist).sum(-1).mean()
+        self.optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.student.parameters(), self.config.max_grad_norm)
+        self.optimizer.step()
+        return float(loss)
+
+
+def clone(
+    teacher: Policy, student: Policy, env: VectorEnv, config: CloneConfig, iterations: int,
+    seed: int, on_iteration: Callable[[int, dict[str, float]], None] | None = None,
+) -> list[dict[str, float]]:  # fmt: skip
+    """Run ``iterations`` cloning iterations; returns their records."""
+    cloner = PolicyCloner(teacher, student, env, config, seed)
+    records = []
+    for index in range(iterations):
+        record = cloner.iterate()
+        records.append(record)
+        if on_iteration is not None:
+            on_iteration(index, record)
+    return records
