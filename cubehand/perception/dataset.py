@@ -96,13 +96,11 @@ class RenderSource:
         """Endless (images, label) pairs; images is (3, H, W, 3) uint8."""
         for episode in self.sampler.episodes(rng):
             values = sample_visuals(self.config.visual_scale, rng)
-            first = True
             for label in episode:
-                if first:  # stickers are painted when the episode starts
-                    self.visuals.apply(values, self.sampler.colours)
-                    # Cameras and lights moved: recompute their world poses now.
-                    mujoco.mj_camlight(self.scene.model, self.sampler.data)
-                    first = False
+                # The sampler repaints the stickers for each sample: tint them again.
+                self.visuals.apply(values, self.sampler.colours)
+                # Cameras and lights may have moved: recompute their world poses now.
+                mujoco.mj_camlight(self.scene.model, self.sampler.data)
                 images = []
                 for index, camera in enumerate(VISION_CAMERAS):
                     self.renderer.update_scene(self.sampler.data, camera=camera)

@@ -1,11 +1,12 @@
 """States worth seeing: the mechanical cube in the hand as solving leaves it.
 
-An episode scrambles the stickers, puts the cube on the palm in a random one of its 24
+An episode puts the cube on the palm in a random one of its 24
 orientations with a random yaw, gives every centre a random quarter-turn angle (visible by
 its orientation mark), turns one layer (usually the top) part way, lets it settle with the
 hand in a random pose (face detents off, so partial turns persist), and then moves the
 hand at random, yielding a labelled pose every few control steps until the cube leaves
-the palm.
+the palm. Every sample shows its own fair random sticker state (stickers have no mass or
+contacts, so repainting them changes nothing physical).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from cubehand.sim.stepping import blew_up, control_step, rest_ctrl, settle
 from cubehand.solver.facelets import FACE_NORMALS, FACES
 from cubehand.solver.orientation import all_orientations
 from cubehand.solver.scramble import random_state
+from cubehand.solver.state import CubeState
 
 QUARTER = np.pi / 2
 #: Samples end when the cube centre is this far from its resting point (m): a cube rolled
@@ -86,9 +88,7 @@ class PoseSampler:
     def _episode(self, rng: np.random.Generator) -> Iterator[PoseLabel]:
         scene, model, data = self.scene, self.scene.model, self.data
         mujoco.mj_resetData(model, data)
-        state = random_state(rng)
-        self.colours = state.facelets
-        paint_state(model, state)
+        self._paint(random_state(rng))
         orientation = self._orientations[rng.integers(len(self._orientations))]
         yaw = rng.uniform(-np.pi, np.pi)
         world = _yaw(yaw) @ orientation.matrix
@@ -116,7 +116,14 @@ class PoseSampler:
                 control_step(scene, data, target)
             if self._left_the_hand():
                 return
+            # Stickers are visual only: a fresh random state for every sample, so that no
+            # sticker pattern repeats and only the centres tell the orientation.
+            self._paint(random_state(rng))
             yield read_label(scene, data)
+
+    def _paint(self, state: CubeState) -> None:
+        paint_state(self.scene.model, state)
+        self.colours = state.facelets
 
     def _left_the_hand(self) -> bool:
         """Dropped, thrown clear of the palm, or reset by MuJoCo after an instability."""

@@ -91,7 +91,7 @@ class PolicyCloner:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.student.parameters(), self.config.max_grad_norm)
         self.optimizer.step()
-        return float(loss)
+        return float(loss.detach())
 
 
 def clone(

@@ -38,3 +38,13 @@ def test_same_seed_same_poses(sampler):
 def test_only_the_mechanical_cube():
     with pytest.raises(ValueError, match="full"):
         PoseSampler(build_scene(SceneConfig(cube="locked")))
+
+
+def test_every_sample_shows_its_own_sticker_state(sampler):
+    episode = next(sampler.episodes(np.random.default_rng(2)))
+    colours = []
+    for _ in episode:
+        colours.append(sampler.colours)
+    assert len(colours) >= 2 and len(set(colours)) == len(colours)
+    # Centres keep their colours: they are what tells the orientation.
+    assert all(c[4::9] == "URFDLB" for c in colours)
