@@ -318,7 +318,7 @@ class CubeEnv(gym.Env):
         relative = np.array(matrix_to_quaternion(goal_rotation @ seen.T))
         angles = self._cube_angles()
         noise = self.values["obs_noise"]
-        seen_quat = np.array(matrix_to_quaternion(seen))
+        seen_quat = quat if seen is cube else np.array(matrix_to_quaternion(seen))
         noisy = np.concatenate([seen_pos, seen_quat, tips]) + self._bias
         noisy += self.np_random.normal(0.0, 1.0, noisy.shape) * noise
         noisy_angles = angles + self.np_random.normal(0.0, 10 * noise, 6)
