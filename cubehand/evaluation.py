@@ -134,6 +134,32 @@ def physics_ranges(physics: str) -> dict[str, tuple[float, float]]:
     return ranges
 
 
+class GreedyActor:
+    """Acts greedily (the likeliest bin of each head) for ``n_envs`` environments, carrying
+    the policy's LSTM state from step to step."""
+
+    def __init__(self, policy: Policy, n_envs: int = 1) -> None:
+        self.policy = policy
+        self.state = policy.trunk.initial_state(n_envs)
+        self.starts = torch.ones(1, n_envs)
+
+    @torch.no_grad()
+    def act(self, obs: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Actions (n_envs, actuators) for observations batched as (n_envs, size)."""
+        tensors = {k: torch.as_tensor(v).unsqueeze(0) for k, v in obs.items()}
+        dist, self.state = self.policy(tensors, self.state, self.starts)
+        self.starts = torch.zeros_like(self.starts)
+        return dist.probs.argmax(-1)[0].numpy()
+
+    def act_one(self, obs: Mapping[str, np.ndarray]) -> np.ndarray:
+        """The action for one environment's unbatched observations."""
+        return self.act({k: v[None] for k, v in obs.items()})[0]
+
+    def episodes_ended(self, done: np.ndarray) -> None:
+        """Start fresh LSTM states where ``done`` is true, at the next step."""
+        self.starts = torch.as_tensor(done, dtype=torch.float32).unsqueeze(0)
+
+
 def evaluate_policy(
     policy: Policy,
     config: EnvConfig,
@@ -150,16 +176,11 @@ def evaluate_policy(
     finished: list[list[dict[str, Any]]] = [[] for _ in range(n_envs)]
     try:
         obs = batch.reset(seed=EVAL_SEED_OFFSET + seed)
-        state = policy.trunk.initial_state(n_envs)
-        starts = torch.ones(1, n_envs)
+        actor = GreedyActor(policy, n_envs)
         while any(len(done) < want for done, want in zip(finished, quota, strict=True)):
-            with torch.no_grad():
-                tensors = {k: torch.as_tensor(v).unsqueeze(0) for k, v in obs.items()}
-                dist, state = policy(tensors, state, starts)
-                actions = dist.probs.argmax(-1)[0].numpy()
-            obs, _, terminated, truncated, infos = batch.step(actions)
+            obs, _, terminated, truncated, infos = batch.step(actor.act(obs))
             done = np.logical_or(terminated, truncated)
-            starts = torch.as_tensor(done, dtype=torch.float32).unsqueeze(0)
+            actor.episodes_ended(done)
             for index in np.flatnonzero(done):
                 if len(finished[index]) < quota[index]:
                     finished[index].append(infos[index])

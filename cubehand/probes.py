@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from cubehand.evaluation import EVAL_SEED_OFFSET, LoadedPolicy
+from cubehand.evaluation import EVAL_SEED_OFFSET, GreedyActor, LoadedPolicy
 from cubehand.sim.env import CubeEnv
 from cubehand.sim.randomization import nominal_ranges
 
@@ -30,21 +30,15 @@ def collect_memories(
     labels (episodes,)."""
     env = CubeEnv(loaded.env, ranges={**nominal_ranges(), "cube_size": size_range})
     middle = sum(size_range) / 2
-    policy = loaded.policy
     features, labels = [], []
     for episode in range(episodes):
         obs, _ = env.reset(seed=EVAL_SEED_OFFSET + seed * 100_000 + episode)
-        state = policy.trunk.initial_state(1)
-        starts = torch.ones(1, 1)
+        actor = GreedyActor(loaded.policy)
         for _ in range(steps):
-            with torch.no_grad():
-                tensors = {k: torch.as_tensor(v)[None, None] for k, v in obs.items()}
-                dist, state = policy(tensors, state, starts)
-            starts = torch.zeros(1, 1)
-            obs, _, terminated, truncated, _ = env.step(dist.probs.argmax(-1)[0, 0].numpy())
+            obs, _, terminated, truncated, _ = env.step(actor.act_one(obs))
             if terminated or truncated:
                 break
-        features.append(torch.cat([s.reshape(-1) for s in state]).numpy())
+        features.append(torch.cat([s.reshape(-1) for s in actor.state]).numpy())
         labels.append(env.values["cube_size"] > middle)
         if on_episode is not None:
             on_episode()

@@ -14,9 +14,8 @@ from dataclasses import asdict, dataclass
 
 import mujoco
 import numpy as np
-import torch
 
-from cubehand.evaluation import EVAL_SEED_OFFSET, LoadedPolicy, evaluation_env
+from cubehand.evaluation import EVAL_SEED_OFFSET, GreedyActor, LoadedPolicy, evaluation_env
 from cubehand.sim.env import CubeEnv, PoseSource
 from cubehand.sim.perturbations import PerturbationName
 from cubehand.sim.scene import CubeModel
@@ -81,17 +80,11 @@ def solve_in_simulation(
         seed=EVAL_SEED_OFFSET + seed,
         options={"state": plan.start_state, "subgoals": list(plan.subgoals)},
     )
-    policy = loaded.policy
-    state = policy.trunk.initial_state(1)
-    starts = torch.ones(1, 1)
+    actor = GreedyActor(loaded.policy)
     dt = env.scene.config.control_dt
     step, failure, done = 0, None, total == 0
     while not done:
-        with torch.no_grad():
-            tensors = {k: torch.as_tensor(v)[None, None] for k, v in obs.items()}
-            dist, state = policy(tensors, state, starts)
-        starts = torch.zeros(1, 1)
-        obs, _, terminated, truncated, info = env.step(dist.probs.argmax(-1)[0, 0].numpy())
+        obs, _, terminated, truncated, info = env.step(actor.act_one(obs))
         step += 1
         done = terminated or truncated
         failure = info["failure"]
