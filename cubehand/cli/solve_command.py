@@ -19,6 +19,7 @@ from cubehand.perception.estimator import PoseEstimator, RenderedPoseSource
 from cubehand.perception.weights import SHIPPED_VISION_WEIGHTS
 from cubehand.sim.constants import VIEW_CAMERA
 from cubehand.sim.perturbations import PerturbationName
+from cubehand.sim.render import make_renderer, render_views
 from cubehand.sim.scene import CubeModel
 from cubehand.skills.scheduler import SchedulerConfig, plan
 from cubehand.solve import SolveProgress, SolveReport, draw_caption, solve_in_simulation
@@ -79,11 +80,11 @@ def solve(
         if video is None or progress.step % FRAME_EVERY:
             return
         if renderer is None:
-            renderer = mujoco.Renderer(model, VIDEO_SIZE, VIDEO_SIZE)
-        renderer.update_scene(data, camera=VIEW_CAMERA)
+            renderer = make_renderer(model, VIDEO_SIZE)
+        view = render_views(renderer, data, (VIEW_CAMERA,))[VIEW_CAMERA]
         caption = (f"{progress.successes}/{progress.subgoals_total} done, now "
                    f"{progress.kind or '-'}  t={progress.sim_seconds:.1f}s")  # fmt: skip
-        frames.append(draw_caption(renderer.render(), caption))
+        frames.append(draw_caption(view, caption))
 
     if as_json:
         report = solve_in_simulation(loaded, result, cube, seed, perturb, goal_timeout,

@@ -29,6 +29,7 @@ from cubehand.perception.visual_randomization import (
     sample_visuals,
 )
 from cubehand.sim.constants import VISION_CAMERAS
+from cubehand.sim.render import make_renderer, render_views
 from cubehand.sim.scene import SceneConfig, build_scene
 from cubehand.solver.errors import CubeError
 
@@ -84,13 +85,7 @@ class RenderSource:
         self.scene = build_scene(scene_config)
         self.sampler = PoseSampler(self.scene, config.steps_between, config.samples_per_episode)
         self.visuals = VisualRandomizer(self.scene.model)
-        try:
-            self.renderer = mujoco.Renderer(self.scene.model, config.resolution, config.resolution)
-        except mujoco.FatalError as error:
-            raise CubeError(
-                "cannot render: no OpenGL context; set MUJOCO_GL=egl without a display "
-                f"({' '.join(str(error).split())[:80]})"
-            ) from None
+        self.renderer = make_renderer(self.scene.model, config.resolution)
 
     def samples(self, rng: np.random.Generator) -> Iterator[tuple[np.ndarray, object]]:
         """Endless (images, label) pairs; images is (3, H, W, 3) uint8."""
@@ -101,10 +96,9 @@ class RenderSource:
                 self.visuals.apply(values, self.sampler.colours)
                 # Cameras and lights may have moved: recompute their world poses now.
                 mujoco.mj_camlight(self.scene.model, self.sampler.data)
-                images = []
-                for index, camera in enumerate(VISION_CAMERAS):
-                    self.renderer.update_scene(self.sampler.data, camera=camera)
-                    images.append(postprocess(self.renderer.render(), values, index, rng))
+                views = render_views(self.renderer, self.sampler.data, VISION_CAMERAS)
+                images = [postprocess(views[camera], values, index, rng)
+                          for index, camera in enumerate(VISION_CAMERAS)]  # fmt: skip
                 yield np.stack(images), label
 
     def batch(self, count: int, rng: np.random.Generator) -> Batch:

@@ -12,6 +12,7 @@ import torch
 from cubehand.perception.model import PoseEstimate, decode
 from cubehand.perception.weights import SHIPPED_VISION_WEIGHTS, load_vision
 from cubehand.sim.constants import VISION_CAMERAS
+from cubehand.sim.render import make_renderer, render_views
 from cubehand.sim.scene import CUBE_REST
 from cubehand.solver.errors import CubeError
 
@@ -62,12 +63,8 @@ class RenderedPoseSource:
         if self._model is not model:
             self.close()
             size = self.estimator.resolution
-            self._renderer, self._model = mujoco.Renderer(model, size, size), model
-        images = {}
-        for camera in VISION_CAMERAS:
-            self._renderer.update_scene(data, camera=camera)
-            images[camera] = self._renderer.render()
-        estimate = self.estimator.estimate(images)
+            self._renderer, self._model = make_renderer(model, size), model
+        estimate = self.estimator.estimate(render_views(self._renderer, data, VISION_CAMERAS))
         return CUBE_REST + estimate.position[0], estimate.rotation[0]
 
     def close(self) -> None:
