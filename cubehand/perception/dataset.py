@@ -168,15 +168,16 @@ def generate(
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             jobs = [pool.submit(_write_shards, config, root, split, missing[w::workers])
                     for w in range(workers)]  # fmt: skip
-            done = 0
-            while done < len(missing):
+            pending = set(missing)
+            while pending:
                 time.sleep(0.5)
-                now = len(missing) - len(missing_shards(config, root, split))
-                for index in range(done, now):
+                finished = all(job.done() for job in jobs)  # before looking: none missed
+                written = pending - set(missing_shards(config, root, split))
+                for index in sorted(written):  # report shard indices, as one process does
                     if on_shard is not None:
                         on_shard(index)
-                done = now
-                if all(job.done() for job in jobs):
+                pending -= written
+                if finished:
                     for job in jobs:
                         job.result()  # raises a worker's error here
                     break

@@ -33,7 +33,9 @@ def test_same_seed_same_shard_and_eval_seeds_apart(tmp_path):
     generate(TINY, tmp_path / "a", "train")
     (tmp_path / "a" / "train" / "shard-00001.npz").unlink()
     generate(TINY, tmp_path / "a", "train")  # regenerates shard 1 alone
-    generate(TINY, tmp_path / "b", "train", workers=2)  # workers do not change shards
+    reported = []
+    generate(TINY, tmp_path / "b", "train", reported.append, workers=2)  # same shards
+    assert sorted(reported) == [0, 1]
     a = read_shards([tmp_path / "a" / "train" / "shard-00001.npz"])
     b = read_shards([tmp_path / "b" / "train" / "shard-00001.npz"])
     np.testing.assert_array_equal(a.images, b.images)
