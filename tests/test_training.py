@@ -37,10 +37,8 @@ TINY = {
 
 
 @pytest.fixture
-def config_file(tmp_path):
-    path = tmp_path / "tiny.yaml"
-    path.write_text(yaml.safe_dump(TINY))
-    return path
+def config_file(yaml_file):
+    return yaml_file(TINY)
 
 
 def test_run_logs_checkpoints_and_resumes(config_file, tmp_path):

@@ -4,7 +4,6 @@ import json
 
 import numpy as np
 import pytest
-import yaml
 
 from cubehand.cli.app import main
 from cubehand.perception.estimator import PoseEstimator
@@ -23,10 +22,8 @@ TINY = {
 
 
 @pytest.fixture
-def config_file(tmp_path):
-    path = tmp_path / "tiny.yaml"
-    path.write_text(yaml.safe_dump(TINY))
-    return path
+def config_file(yaml_file):
+    return yaml_file(TINY)
 
 
 def test_train_checkpoint_resume_and_estimate(config_file, tmp_path):
