@@ -30,6 +30,9 @@ def train_vision(
     runs: Annotated[Path, typer.Option(help="folder for run outputs")] = Path("runs"),
     epochs: Annotated[int | None, typer.Option(help="override epochs")] = None,
     workers: Annotated[int, typer.Option(min=1, help="processes rendering shards")] = 1,
+    data_only: Annotated[
+        bool, typer.Option("--data-only", help="render the missing shards, then stop")
+    ] = False,
 ) -> None:
     """Render the training shards that are missing, then train (resuming if a checkpoint
     exists in runs/NAME)."""
@@ -42,6 +45,9 @@ def train_vision(
         missing = missing_shards(train_config.data, run.data_dir, "train")
         progress.update(task, completed=train_config.data.train_shards - len(missing))
         run.prepare_data(lambda _index: progress.advance(task), workers)
+    if data_only:
+        _console.print(f"training shards in {run.data_dir / 'train'}")
+        return
     with counting_progress("training batches") as progress:
         task = progress.add_task("", total=None)
 

@@ -19,7 +19,7 @@ def pose_loss(
     residual rotations' squared Frobenius error (classes within reach of the truth) and a
     top-angle loss (squared distance on the unit circle)."""
     out = split_outputs(raw)
-    classes = torch.as_tensor(CUBE_ROTATIONS, dtype=rotation.dtype)
+    classes = torch.as_tensor(CUBE_ROTATIONS, dtype=rotation.dtype, device=rotation.device)
     # residual_k = R O_k^T; its angle tells how near class k is to the truth.
     targets = torch.einsum("bij,kjl->bkil", rotation, classes.transpose(1, 2))
     cosine = ((targets.diagonal(dim1=2, dim2=3).sum(-1) - 1) / 2).clamp(-1, 1)

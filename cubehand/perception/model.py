@@ -51,6 +51,9 @@ class VisionConfig(BaseModel):
     channels: tuple[int, ...] = Field((32, 48, 64, 96, 128), min_length=2)
     view_features: int = Field(256, ge=8, description="features per camera after the trunk")
     hidden: int = Field(512, ge=8, description="width of the fused head")
+    extra_convs: int = Field(
+        0, ge=0, le=3, description="stride-1 3x3 convolutions after each downsampling one"
+    )
 
 
 @dataclass
@@ -71,12 +74,13 @@ class PoseNet(nn.Module):
         layers: list[nn.Module] = []
         previous = 3
         for channels in config.channels:
-            layers += [
-                nn.Conv2d(previous, channels, 3, stride=2, padding=1),
-                nn.BatchNorm2d(channels),
-                nn.ReLU(inplace=True),
-            ]
-            previous = channels
+            for stride in (2,) + (1,) * config.extra_convs:
+                layers += [
+                    nn.Conv2d(previous, channels, 3, stride=stride, padding=1),
+                    nn.BatchNorm2d(channels),
+                    nn.ReLU(inplace=True),
+                ]
+                previous = channels
         self.trunk = nn.Sequential(*layers)
         side = config.resolution
         for _ in config.channels:
@@ -132,7 +136,7 @@ def split_outputs(raw: torch.Tensor) -> Outputs:
 def decode(raw: torch.Tensor) -> PoseEstimate:
     """Raw outputs to a :class:`PoseEstimate` in SI units: the likeliest class, turned by
     its residual."""
-    out = split_outputs(raw.detach())
+    out = split_outputs(raw.detach().cpu())
     best = out.class_logits.argmax(1)
     residual = out.residuals[torch.arange(len(best)), best].numpy().astype(np.float64)
     rotation = residual @ CUBE_ROTATIONS[best.numpy()]

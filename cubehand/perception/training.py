@@ -41,6 +41,9 @@ class VisionTrainConfig(BaseModel):
     learning_rate: float = Field(1e-3, gt=0)
     weight_decay: float = Field(1e-4, ge=0)
     torch_threads: int = Field(2, ge=1, description="threads for the network")
+    device: str = Field(
+        "auto", pattern="^(auto|cpu|cuda)$", description="auto: CUDA when available, else CPU"
+    )
 
 
 def load_vision_config(path: Path) -> VisionTrainConfig:
@@ -59,7 +62,8 @@ class VisionTraining:
         out_dir.mkdir(parents=True, exist_ok=True)
         torch.set_num_threads(config.torch_threads)
         torch.manual_seed(config.seed)
-        self.network = PoseNet(config.network)
+        self.device = _device(config.device)
+        self.network = PoseNet(config.network).to(self.device)
         self.optimizer = torch.optim.AdamW(
             self.network.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
         )
@@ -88,8 +92,10 @@ class VisionTraining:
         paths = sorted((self.data_dir / "train").glob("shard-*[0-9].npz"))
         if len(paths) < 2:
             raise CubeError("vision training needs at least two training shards")
-        train, monitor = read_shards(paths[:-1]), read_shards(paths[-1:])
-        batches = (len(train) + self.config.batch_size - 1) // self.config.batch_size
+        train = _on_device(read_shards(paths[:-1]), self.device)
+        monitor = read_shards(paths[-1:])
+        samples = len(train["images"])
+        batches = (samples + self.config.batch_size - 1) // self.config.batch_size
         total = batches * (self.config.epochs - self.epoch)
         done = [0]
 
@@ -105,7 +111,7 @@ class VisionTraining:
             self.scheduler.step()
             record = {
                 "epoch": self.epoch,
-                "samples": len(train),
+                "samples": samples,
                 "seconds": round(time.perf_counter() - started, 2),
                 "learning_rate": self.scheduler.get_last_lr()[0],
                 **{f"loss_{k}": v for k, v in losses.items()},
@@ -117,19 +123,19 @@ class VisionTraining:
             if on_epoch is not None:
                 on_epoch(record)
 
-    def _train_epoch(self, data: Batch, tick: Callable[[], None]) -> dict[str, float]:
+    def _train_epoch(
+        self, data: dict[str, torch.Tensor], tick: Callable[[], None]
+    ) -> dict[str, float]:
         self.network.train()
-        order = torch.randperm(len(data), generator=self.generator).numpy()
+        order = torch.randperm(len(data["images"]), generator=self.generator)
         sums: dict[str, float] = {}
         count = 0
         for start in range(0, len(order), self.config.batch_size):
-            index = np.sort(order[start : start + self.config.batch_size])
-            raw = self.network(torch.from_numpy(data.images[index]))
+            index = order[start : start + self.config.batch_size].sort().values.to(self.device)
+            raw = self.network(data["images"][index])
             loss, parts = pose_loss(
-                raw, torch.from_numpy(data.position[index]).float(),
-                torch.from_numpy(data.rotation[index]).float(),
-                torch.from_numpy(data.top_angle[index]).float(),
-            )  # fmt: skip
+                raw, data["position"][index], data["rotation"][index], data["top_angle"][index]
+            )
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()
@@ -156,7 +162,7 @@ class VisionTraining:
 
     def _resume(self) -> None:
         try:
-            state = torch.load(self.checkpoint, weights_only=True)
+            state = torch.load(self.checkpoint, map_location="cpu", weights_only=True)
             self.network.load_state_dict(state["network"])
             self.optimizer.load_state_dict(state["optimizer"])
             self.scheduler.load_state_dict(state["scheduler"])
@@ -171,17 +177,40 @@ class VisionTraining:
 
 def _without_epochs(config: dict[str, Any]) -> dict[str, Any]:
     """The settings a resumed run must share with its checkpoint."""
-    return {k: v for k, v in config.items() if k not in ("epochs", "torch_threads")}
+    return {k: v for k, v in config.items() if k not in ("epochs", "torch_threads", "device")}
+
+
+def _device(name: str) -> torch.device:
+    """The torch device a config's ``device`` names."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise CubeError("config asks for device cuda, but CUDA is not available here")
+    if name == "cuda":
+        torch.backends.cudnn.benchmark = True
+    return torch.device(name)
+
+
+def _on_device(data: Batch, device: torch.device) -> dict[str, torch.Tensor]:
+    """Training data as tensors on ``device`` (labels as float32; shared memory on the CPU)."""
+    return {
+        "images": torch.from_numpy(data.images).to(device),
+        **{
+            key: torch.from_numpy(getattr(data, key)).float().to(device)
+            for key in ("position", "rotation", "top_angle")
+        },
+    }
 
 
 @torch.no_grad()
 def evaluate(network: PoseNet, data: Batch, batch_size: int = 128) -> dict[str, dict[str, float]]:
     """Error summaries of ``network`` on ``data``."""
     network.eval()
+    device = next(network.parameters()).device
     errors: dict[str, list[np.ndarray]] = {}
     for start in range(0, len(data), batch_size):
         part = slice(start, start + batch_size)
-        estimate = decode(network(torch.from_numpy(data.images[part])))
+        estimate = decode(network(torch.from_numpy(data.images[part]).to(device)))
         for key, value in pose_errors(
             estimate, data.position[part], data.rotation[part], data.top_angle[part]
         ).items():

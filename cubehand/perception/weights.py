@@ -21,8 +21,8 @@ def save_vision(network: PoseNet, path: Path, info: dict[str, Any] | None = None
     path.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"network": network.config.model_dump_json(), "info": json.dumps(info or {})}
     partial = path.with_name(path.name + ".partial")
-    save_file({k: v.contiguous() for k, v in network.state_dict().items()}, str(partial),
-              metadata=metadata)  # fmt: skip
+    tensors = {k: v.detach().cpu().contiguous() for k, v in network.state_dict().items()}
+    save_file(tensors, str(partial), metadata=metadata)
     partial.replace(path)
 
 

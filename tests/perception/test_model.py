@@ -103,3 +103,14 @@ def test_the_24_classes_are_the_cube_rotations_and_decode_composes_class_and_res
     estimate = decode(raw)
     np.testing.assert_allclose(estimate.rotation[0], residual @ CUBE_ROTATIONS[5], atol=1e-6)
     assert np.isclose(estimate.top_angle[0], np.pi / 2)
+
+
+def test_extra_convolutions_keep_the_output_and_add_layers():
+    deeper = VisionConfig(resolution=32, channels=(8, 16), view_features=16, hidden=32,
+                          extra_convs=1)  # fmt: skip
+    net, plain = PoseNet(deeper), PoseNet(SMALL)
+    convs = [m for m in net.trunk if isinstance(m, torch.nn.Conv2d)]
+    assert [c.stride for c in convs] == [(2, 2), (1, 1), (2, 2), (1, 1)]
+    assert net(torch.zeros((2, 3, 32, 32, 3), dtype=torch.uint8)).shape == (2, OUTPUTS)
+    # Without extra convolutions the layer names stay those of older weights.
+    assert "trunk.3.weight" in plain.state_dict() and "trunk.6.weight" not in plain.state_dict()

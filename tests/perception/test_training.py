@@ -13,7 +13,7 @@ from cubehand.solver.errors import CubeError
 
 TINY = {
     "name": "tiny",
-    "data": {"resolution": 32, "shard_size": 4, "train_shards": 2, "eval_shards": 1,
+    "data": {"resolution": 32, "shard_size": 3, "train_shards": 2, "eval_shards": 1,
              "samples_per_episode": 2, "steps_between": 1},
     "network": {"resolution": 32, "channels": [8, 16], "view_features": 16, "hidden": 32},
     "epochs": 2,
@@ -30,9 +30,12 @@ def test_train_checkpoint_resume_and_estimate(config_file, tmp_path):
     config = load_vision_config(config_file)
     run = VisionTraining(config.model_copy(update={"epochs": 1}), tmp_path / "run")
     run.prepare_data()
-    run.run()
+    progress = []
+    run.run(on_batch=lambda done, total: progress.append((done, total)))
     log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
     assert [r["epoch"] for r in log] == [1]
+    # Two shards of three: the last monitors, so three samples train in batches of two.
+    assert log[0]["samples"] == 3 and progress == [(1, 2), (2, 2)]
     assert log[0]["monitor_orientation_deg"] > 0
     resumed = VisionTraining(config, tmp_path / "run")
     assert resumed.epoch == 1
@@ -99,3 +102,17 @@ def test_cli_errors_are_one_line(capsys, tmp_path):
     assert main(["eval", "vision", "--examples", str(tmp_path / "grid.jpg")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 3 and "do not exist" in err and ".png" in err
+
+
+def test_cli_data_only_renders_and_stops(capsys, config_file, tmp_path):
+    runs = tmp_path / "runs"
+    assert main(["train", "vision", "--config", str(config_file), "--runs", str(runs),
+                 "--data-only"]) == 0  # fmt: skip
+    assert len(list((runs / "tiny" / "data" / "train").glob("shard-*[0-9].npz"))) == 2
+    assert not (runs / "tiny" / "checkpoint.pt").exists()
+
+
+def test_cuda_without_cuda_is_a_clear_error(yaml_file, tmp_path, monkeypatch):
+    monkeypatch.setattr("torch.cuda.is_available", lambda: False)
+    with pytest.raises(CubeError, match="CUDA is not available"):
+        VisionTraining(load_vision_config(yaml_file(TINY | {"device": "cuda"})), tmp_path)
