@@ -2,8 +2,12 @@
 
 The environment is given the scheduler's subgoals; after each subgoal it checks the cube's
 tracked state against the state the plan expects (a disagreement ends the run as a
-``mismatch``), and a drop or a goal that is not met in time ends it too. Nothing is
-retried: the report says how far the hand got and why it stopped.
+``mismatch``), and a drop or a goal that is not met in time ends it too. By default nothing
+is retried: the report says how far the hand got and why it stopped. With recoveries
+allowed, a failed attempt is followed by a new one: the cube is put back on the palm in the
+state it is actually in (the tracked state of its faces, each face snapped to its last
+aligned position), that state is solved and scheduled again, and the hand goes on; the
+report counts recoveries separately.
 """
 
 from __future__ import annotations
@@ -19,7 +23,13 @@ from cubehand.evaluation import EVAL_SEED_OFFSET, GreedyActor, LoadedPolicy, eva
 from cubehand.sim.env import CubeEnv, PoseSource
 from cubehand.sim.perturbations import PerturbationName
 from cubehand.sim.scene import CubeModel
-from cubehand.skills.scheduler import Plan
+from cubehand.skills.scheduler import Plan, SchedulerConfig
+from cubehand.skills.scheduler import plan as schedule
+from cubehand.solver.orientation import Orientation
+from cubehand.solver.state import CubeState
+from cubehand.solver.two_phase import TwoPhaseSolver
+
+Replanner = Callable[[CubeState], Plan]
 
 
 @dataclass
@@ -34,6 +44,7 @@ class SolveProgress:
     drops: int
     sim_seconds: float
     wall_seconds: float
+    recoveries: int = 0
 
 
 @dataclass
@@ -47,6 +58,7 @@ class SolveReport:
     sim_seconds: float
     wall_seconds: float
     failure: str | None
+    recoveries: int = 0
 
     def to_json(self) -> dict:
         """Plain values for JSON."""
@@ -63,47 +75,77 @@ def solve_in_simulation(
     on_step: Callable[[SolveProgress], None] | None = None,
     on_frame: Callable[[mujoco.MjModel, mujoco.MjData, SolveProgress], None] | None = None,
     pose_source: PoseSource | None = None,
+    recoveries: int = 0,
+    replan: Replanner | None = None,
 ) -> SolveReport:
     """Run ``plan`` with the policy on the chosen cube; ``seed`` draws the episode's noise
     (from the evaluation seeds, never a training seed). With ``pose_source`` (a vision
     model) the policy sees its estimate of the cube's position and orientation; face angles
-    still come from the cube itself, as from the original's sensor cube."""
+    still come from the cube itself, as from the original's sensor cube. Up to
+    ``recoveries`` failed attempts are followed by a fresh one from the cube's actual state,
+    planned by ``replan`` (default: the two-phase solver and the default scheduler)."""
     config = evaluation_env(
         loaded.env, cube, perturbation=perturb, goal_timeout=goal_timeout,
-        max_successes=len(plan.subgoals) + 1,
+        max_successes=10**6,  # plan-driven episodes end with their last subgoal
     )  # fmt: skip
     env = CubeEnv(config)
     env.pose_source = pose_source
-    total = len(plan.subgoals)
-    started = time.perf_counter()
-    obs, info = env.reset(
-        seed=EVAL_SEED_OFFSET + seed,
-        options={"state": plan.start_state, "subgoals": list(plan.subgoals)},
-    )
+    replan = replan or _replan
     actor = GreedyActor(loaded.policy)
     dt = env.scene.config.control_dt
-    step, failure, done = 0, None, total == 0
-    while not done:
-        obs, _, terminated, truncated, info = env.step(actor.act_one(obs))
-        step += 1
-        done = terminated or truncated
-        failure = info["failure"]
-        progress = SolveProgress(
-            step=step, subgoal=min(info["successes"], total - 1), kind=info["goal"],
-            successes=info["successes"], subgoals_total=total,
-            drops=int(failure == "drop"), sim_seconds=step * dt,
-            wall_seconds=time.perf_counter() - started,
-        )  # fmt: skip
-        if on_step is not None:
-            on_step(progress)
-        if on_frame is not None:
-            on_frame(env.scene.model, env.data, progress)
-    solved = failure is None and info["successes"] == total and env.state.is_solved()
+    started = time.perf_counter()
+    current, recovered, done_before, drops, step = plan, 0, 0, 0, 0
+    obs, info = env.reset(seed=_attempt_seed(seed, 0), options=_options(plan.start_state, plan))
+    while True:
+        total = done_before + len(current.subgoals)
+        failure, done = None, not current.subgoals
+        while not done:
+            obs, _, terminated, truncated, info = env.step(actor.act_one(obs))
+            step += 1
+            done = terminated or truncated
+            failure = info["failure"]
+            progress = SolveProgress(
+                step=step, subgoal=min(done_before + info["successes"], total - 1),
+                kind=info["goal"], successes=done_before + info["successes"],
+                subgoals_total=total, drops=drops + int(failure == "drop"),
+                sim_seconds=step * dt, wall_seconds=time.perf_counter() - started,
+                recoveries=recovered,
+            )  # fmt: skip
+            if on_step is not None:
+                on_step(progress)
+            if on_frame is not None:
+                on_frame(env.scene.model, env.data, progress)
+        done_before += int(info["successes"]) if current.subgoals else 0
+        drops += int(failure == "drop")
+        if failure is None or recovered >= recoveries:
+            break
+        # Put the cube back on the palm as it actually is, plan again and go on.
+        recovered += 1
+        state = env.state
+        current = replan(state)
+        actor = GreedyActor(loaded.policy)
+        obs, info = env.reset(seed=_attempt_seed(seed, recovered), options=_options(state, current))
+    solved = failure is None and env.state.is_solved()
+    if failure is None and not solved:
+        failure = "mismatch"  # the plan ran out, yet the cube is not solved
     return SolveReport(
-        solved=solved, successes=int(info["successes"]), subgoals_total=total,
-        drops=int(failure == "drop"), sim_seconds=round(step * dt, 2),
-        wall_seconds=round(time.perf_counter() - started, 2), failure=failure,
+        solved=solved, successes=done_before, subgoals_total=total, drops=drops,
+        sim_seconds=round(step * dt, 2), wall_seconds=round(time.perf_counter() - started, 2),
+        failure=failure, recoveries=recovered,
     )  # fmt: skip
+
+
+def _replan(state: CubeState) -> Plan:
+    return schedule(state, Orientation.identity(), TwoPhaseSolver(), SchedulerConfig())
+
+
+def _options(state: CubeState, attempt: Plan) -> dict:
+    return {"state": state, "subgoals": list(attempt.subgoals)}
+
+
+def _attempt_seed(seed: int, attempt: int) -> int:
+    """Evaluation seed of attempt ``attempt`` (0 = the first) of the solve of ``seed``."""
+    return EVAL_SEED_OFFSET + seed + attempt * 2**32
 
 
 def draw_caption(frame: np.ndarray, text: str) -> np.ndarray:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -51,6 +53,15 @@ def solve(
         SHIPPED_VISION_WEIGHTS
     ),
     goal_timeout: Annotated[int, typer.Option(min=1, help="control steps per subgoal")] = 800,
+    recover: Annotated[
+        bool,
+        typer.Option(
+            "--recover",
+            help="after a drop, timeout or mismatch, put the cube back on the palm as it is, "
+            "plan again and go on (counted as recoveries)",
+        ),
+    ] = False,
+    max_recoveries: Annotated[int, typer.Option(min=1, help="recoveries allowed")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,
 ) -> None:
     """Solve a scrambled cube in simulation with the learned policy. Exit code 0 when
@@ -86,12 +97,11 @@ def solve(
                    f"{progress.kind or '-'}  t={progress.sim_seconds:.1f}s")  # fmt: skip
         frames.append(draw_caption(view, caption))
 
-    if as_json:
-        report = solve_in_simulation(loaded, result, cube, seed, perturb, goal_timeout,
-                                     on_frame=on_frame, pose_source=pose_source)  # fmt: skip
-    else:
-        report = _solve_live(loaded, result, cube, seed, perturb, goal_timeout, header, on_frame,
-                             pose_source)  # fmt: skip
+    run = partial(
+        solve_in_simulation, loaded, result, cube, seed, perturb, goal_timeout,
+        on_frame=on_frame, pose_source=pose_source, recoveries=max_recoveries if recover else 0,
+    )  # fmt: skip
+    report = run() if as_json else _solve_live(run, header)
     if pose_source is not None:
         pose_source.close()
     if renderer is not None:
@@ -106,18 +116,15 @@ def solve(
     raise typer.Exit(0 if report.solved else 1)
 
 
-def _solve_live(
-    loaded, result, cube, seed, perturb, goal_timeout, header, on_frame, pose_source
-) -> SolveReport:
+def _solve_live(run: Callable[..., SolveReport], header: str) -> SolveReport:
+    """``run(on_step=...)`` under a live display of its progress."""
     with Live(_panel(header, None), console=_console, refresh_per_second=4) as live:
 
         def on_step(progress: SolveProgress) -> None:
             if progress.step % 5 == 0:
                 live.update(_panel(header, progress))
 
-        return solve_in_simulation(loaded, result, cube, seed, perturb, goal_timeout,
-                                   on_step=on_step, on_frame=on_frame,
-                                   pose_source=pose_source)  # fmt: skip
+        return run(on_step=on_step)
 
 
 def _panel(header: str, progress: SolveProgress | None) -> Group:
@@ -132,6 +139,7 @@ def _panel(header: str, progress: SolveProgress | None) -> Group:
                                  f"({progress.kind or '-'})")  # fmt: skip
         table.add_row("successes", str(done))
         table.add_row("drops", str(progress.drops))
+        table.add_row("recoveries", str(progress.recoveries))
         table.add_row("simulated", f"{progress.sim_seconds:.1f} s")
         table.add_row("wall", f"{progress.wall_seconds:.1f} s")
         table.add_row("time left", "-" if np.isnan(left) else f"~{left:.0f} s")
@@ -141,7 +149,8 @@ def _panel(header: str, progress: SolveProgress | None) -> Group:
 def _summary(report: SolveReport, video: Path | None) -> str:
     verdict = "solved" if report.solved else f"not solved ({report.failure})"
     line = (f"{verdict}: {report.successes}/{report.subgoals_total} subgoals, "
-            f"{report.drops} drops, {report.sim_seconds:.1f} s simulated, "
+            f"{report.drops} drops, {report.recoveries} recoveries, "
+            f"{report.sim_seconds:.1f} s simulated, "
             f"{report.wall_seconds:.1f} s wall")  # fmt: skip
     return line + (f"; video {video}" if video is not None else "")
 

@@ -35,6 +35,16 @@ def test_an_untrained_policy_runs_out_of_time_and_says_so(capsys, weights, tmp_p
     assert mp4.stat().st_size > 1000
 
 
+def test_recover_tries_again_and_counts_it(capsys, weights):
+    args = ["--cube", "locked", "--weights", str(weights), "--goal-timeout", "2", "--seed", "3"]
+    assert main(["solve", "--scramble", "R", *args, "--recover", "--max-recoveries", "2",
+                 "--json"]) == 1  # fmt: skip
+    report = json.loads(capsys.readouterr().out)
+    assert (report["recoveries"], report["failure"]) == (2, "timeout")
+    assert main(["solve", "--scramble", "R", *args, "--recover", "--max-recoveries", "1"]) == 1
+    assert "1 recoveries" in capsys.readouterr().out
+
+
 def test_a_solved_cube_needs_nothing(capsys, weights):
     assert main(["solve", "--scramble", "R R'", "--cube", "locked", "--weights", str(weights),
                  "--json"]) == 0  # fmt: skip

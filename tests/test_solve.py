@@ -1,0 +1,68 @@
+"""A solve in simulation: attempts, recoveries from the cube's actual state, the report."""
+
+import mujoco
+import numpy as np
+import pytest
+
+from cubehand.evaluation import LoadedPolicy
+from cubehand.sim.cube_parts import hinge_name
+from cubehand.sim.env import EnvConfig, observation_sizes
+from cubehand.sim.scene import SceneConfig
+from cubehand.skills.policy import NetworkConfig, Policy
+from cubehand.skills.scheduler import SchedulerConfig, plan
+from cubehand.solve import solve_in_simulation
+from cubehand.solver.moves import Move, parse_moves
+from cubehand.solver.orientation import Orientation
+from cubehand.solver.state import CubeState
+from cubehand.solver.two_phase import TwoPhaseSolver
+
+
+@pytest.fixture(scope="module")
+def untrained():
+    torch_policy = Policy(observation_sizes(), NetworkConfig(embed=16, hidden=16, lstm=16))
+    return LoadedPolicy(torch_policy, EnvConfig(scene=SceneConfig(cube="locked")))
+
+
+def scheduled(scramble: str):
+    state = CubeState.solved()
+    for move in parse_moves(scramble):
+        state = state.apply_move(move)
+    return plan(state, Orientation.identity(), TwoPhaseSolver(), SchedulerConfig())
+
+
+def test_without_recovery_the_first_failure_ends_the_solve(untrained):
+    report = solve_in_simulation(untrained, scheduled("R U"), "locked", seed=1, goal_timeout=3)
+    assert (report.solved, report.failure, report.recoveries) == (False, "timeout", 0)
+    assert report.sim_seconds == pytest.approx(3 * 0.08)
+
+
+def test_recoveries_replan_from_the_state_the_cube_is_really_in(untrained):
+    start = scheduled("R")
+    seen: list[CubeState] = []
+
+    def replan(state):
+        seen.append(state)
+        return scheduled("R")  # any plan will do: the policy cannot execute it
+
+    def twist_top(model, data, progress):
+        # Someone turns the top layer a quarter clockwise during the first attempt.
+        if progress.step == 1:
+            data.qpos[model.joint(hinge_name("U")).qposadr[0]] -= np.pi / 2
+            mujoco.mj_forward(model, data)
+
+    report = solve_in_simulation(untrained, start, "locked", seed=1, goal_timeout=3,
+                                 on_frame=twist_top, recoveries=2, replan=replan)  # fmt: skip
+    assert seen[0] == start.start_state.apply_move(Move("U", 1))
+    assert len(seen) == 2 and report.recoveries == 2
+    assert (report.solved, report.failure) == (False, "timeout")
+    assert report.sim_seconds == pytest.approx(3 * 3 * 0.08)
+
+
+def test_a_replan_that_finds_the_cube_solved_ends_the_solve_solved(untrained):
+    def replan(state):
+        return plan(CubeState.solved(), Orientation.identity(), TwoPhaseSolver())
+
+    report = solve_in_simulation(untrained, scheduled("R"), "locked", seed=1, goal_timeout=2,
+                                 recoveries=1, replan=replan)  # fmt: skip
+    # The stand-in planner says there is nothing left to do, but the cube is not solved.
+    assert (report.solved, report.failure, report.recoveries) == (False, "mismatch", 1)
