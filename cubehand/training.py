@@ -22,6 +22,7 @@ from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.randomization import PARAMETER_BY_NAME, PARAMETERS
 from cubehand.skills.adr import ADR, AdrConfig, AdrParameter
+from cubehand.skills.flip_curriculum import FlipCurriculum, FlipCurriculumConfig
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
 from cubehand.solver.errors import CubeError
 
@@ -59,6 +60,9 @@ class TrainConfig(BaseModel):
     env: EnvConfig = Field(default_factory=EnvConfig)
     ppo: PPOConfig = Field(default_factory=PPOConfig)
     adr: AdrConfig | None = Field(default_factory=AdrConfig, description="null turns ADR off")
+    flip_curriculum: FlipCurriculumConfig | None = Field(
+        None, description="draw flip directions that fail more often more often; null: uniform"
+    )
     adr_parameters: list[str] = Field(
         default_factory=lambda: [p.name for p in PARAMETERS if p.name != "cube_size"],
         description="registry parameters that ADR controls",
@@ -105,6 +109,10 @@ class TrainingRun:
             self.env, observation_sizes(), config.ppo, config.seed,
             on_episode_end=self._episode_end,
         )  # fmt: skip
+        self.flip_curriculum = (
+            None if config.flip_curriculum is None else FlipCurriculum(config.flip_curriculum)
+        )
+        self._share_flip_weights()
         self.wall_seconds = 0.0
         self.recent: list[dict[str, Any]] = []
 
@@ -117,6 +125,14 @@ class TrainingRun:
         self.recent.append(info)
         if self.adr is not None:
             self.adr.record(info.get("episode_tag"), info["successes"])
+        if self.flip_curriculum is not None:
+            self.flip_curriculum.record(info["flips"])
+
+    def _share_flip_weights(self) -> None:
+        """Hand the curriculum's flip-direction weights to every environment."""
+        weights = None if self.flip_curriculum is None else self.flip_curriculum.weights()
+        for env in self.env.envs:
+            env.flip_weights = weights
 
     def run(self, on_rollout: Callable[[dict[str, Any]], None] | None = None) -> None:
         """Train until ``total_steps``, logging each rollout and checkpointing regularly."""
@@ -125,6 +141,7 @@ class TrainingRun:
         while self.trainer.steps < self.config.total_steps:
             tic = time.perf_counter()
             stats = self.trainer.train_rollout()
+            self._share_flip_weights()
             elapsed = time.perf_counter() - tic
             self.wall_seconds += elapsed
             rollouts += 1
@@ -141,7 +158,8 @@ class TrainingRun:
             self._writer.close()
 
     def _tensorboard(self, record: dict[str, Any]) -> None:
-        """Scalars of one log record (ADR ranges as adr/NAME/low|high)."""
+        """Scalars of one log record (ADR ranges as adr/NAME/low|high, flip-direction weights
+        as flip_weight/DIRECTION)."""
         if not self.config.tensorboard:
             return
         if self._writer is None:
@@ -155,6 +173,8 @@ class TrainingRun:
         for name, (low, high) in record.get("adr_ranges", {}).items():
             self._writer.add_scalar(f"adr/{name}/low", low, step)
             self._writer.add_scalar(f"adr/{name}/high", high, step)
+        for direction, weight in record.get("flip_weights", {}).items():
+            self._writer.add_scalar(f"flip_weight/{direction}", weight, step)
 
     def _log_record(self, stats, elapsed: float) -> dict[str, Any]:
         episodes, self.recent = self.recent, []
@@ -174,6 +194,14 @@ class TrainingRun:
                 record[f"{kind}_success_rate"] = met / tried if tried else None
                 record[f"{kind}_met"], record[f"{kind}_tried"] = met, tried
             record["drop_rate"] = float(np.mean([e["failure"] == "drop" for e in episodes]))
+            flips: dict[str, list[int]] = {}
+            for episode in episodes:
+                for direction, (met, tried) in episode["flips"].items():
+                    counts = flips.setdefault(direction, [0, 0])
+                    counts[0], counts[1] = counts[0] + met, counts[1] + tried
+            record["flip_directions"] = flips  # direction: [met, tried]
+        if self.flip_curriculum is not None:
+            record["flip_weights"] = self.flip_curriculum.weights()
         if self.adr is not None:
             record["adr_entropy"] = self.adr.entropy()
             record["adr_ranges"] = {k: list(v) for k, v in self.adr.ranges.items()}
@@ -185,6 +213,9 @@ class TrainingRun:
         state = {
             "trainer": self.trainer.state_dict(),
             "adr": None if self.adr is None else self.adr.state_dict(),
+            "flip_curriculum": (
+                None if self.flip_curriculum is None else self.flip_curriculum.state_dict()
+            ),
             "config": self.config.model_dump(mode="json"),
             "wall_seconds": self.wall_seconds,
         }
@@ -206,6 +237,9 @@ class TrainingRun:
             self.trainer.load_state_dict(state["trainer"])
             if self.adr is not None and state["adr"] is not None:
                 self.adr.load_state_dict(state["adr"])
+            if self.flip_curriculum is not None and state.get("flip_curriculum") is not None:
+                self.flip_curriculum.load_state_dict(state["flip_curriculum"])
+                self._share_flip_weights()
         except (RuntimeError, ValueError, KeyError) as error:
             message = " ".join(str(error).split())[:200]
             raise CheckpointError(f"{path} does not fit this configuration: {message}") from None

@@ -173,3 +173,24 @@ def test_cli_clones_a_policy_into_another_network(capsys, config_file, tmp_path)
     assert student.config.lstm == 24
     assert main(["train", "clone", "--teacher", str(tmp_path / "none.pt"), "--config",
                  str(student_config)]) == 2  # fmt: skip
+
+
+def test_flip_curriculum_is_logged_checkpointed_and_resumed(yaml_file, tmp_path):
+    config = load_train_config(
+        yaml_file(TINY | {"flip_curriculum": {"decay": 0.9}, "env": {**TINY["env"],
+                  "rotate_probability": 0.0, "goal_timeout": 4}})  # fmt: skip
+    )
+    run = TrainingRun(config, tmp_path / "run")
+    run.run()
+    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert sum(sum(t for _, t in line["flip_directions"].values()) for line in lines) > 0
+    assert sum(lines[-1]["flip_weights"].values()) == pytest.approx(1.0)
+    state = load_checkpoint(tmp_path / "run" / "checkpoint.pt")
+    assert sum(state["flip_curriculum"]["tried"].values()) > 0
+    run.flip_curriculum.record({"thumb": (5, 5)})  # make the weights uneven, then save
+    run.save()
+    again = TrainingRun(config, tmp_path / "again")
+    again.resume(tmp_path / "run" / "checkpoint.pt")
+    assert again.flip_curriculum.state_dict() == run.flip_curriculum.state_dict()
+    assert again.env.envs[0].flip_weights == run.flip_curriculum.weights()
+    assert len(set(run.flip_curriculum.weights().values())) > 1

@@ -28,6 +28,7 @@ from cubehand.sim.face_tracker import QUARTER, FaceTracker
 from cubehand.sim.goals import Goal, curriculum_goal, plan_goals
 from cubehand.sim.hand_frame import (
     face_tilt,
+    flip_direction,
     hand_rotation,
     palm_position,
     rotation_bringing_up,
@@ -100,6 +101,10 @@ class CubeEnv(gym.Env):
         #: Optional source of the cube's world position and rotation that the policy sees
         #: (a vision model); ``None`` shows it the simulator's values.
         self.pose_source: PoseSource | None = None
+        #: Curriculum weights of flip directions (``fingertips``, ``wrist``, ``thumb``,
+        #: ``little``; see :mod:`cubehand.skills.flip_curriculum`); ``None`` draws the four
+        #: side faces uniformly.
+        self.flip_weights: Mapping[str, float] | None = None
         self._build(self.config.scene)
         self.action_space = gym.spaces.MultiDiscrete([ACTION_BINS] * len(self.scene.hand_actuators))
         sizes = observation_sizes()
@@ -151,6 +156,8 @@ class CubeEnv(gym.Env):
         self.successes = 0
         self.attempts = {"rotate": 0, "flip": 0}
         self.met = {"rotate": 0, "flip": 0}
+        self.flips: dict[str, list[int]] = {}  # direction: [met, tried]
+        self._flip_direction: str | None = None
         self.moves: list[Move] = []
         self.goal: Goal | None = None
         self._next_goal()
@@ -195,6 +202,8 @@ class CubeEnv(gym.Env):
                 reward += self.config.goal_bonus
                 self.successes += 1
                 self.met[self.goal.kind] += 1
+                if self._flip_direction is not None:
+                    self.flips[self._flip_direction][0] += 1
                 self._after_success()
                 if self.successes >= self.config.max_successes or self.goal is None:
                     terminated = True
@@ -207,11 +216,23 @@ class CubeEnv(gym.Env):
         if self._plan is not None:
             self.goal = next(self._plan, None)
         else:
-            self.goal = curriculum_goal(self._up(), self.np_random, self.config.rotate_probability)
+            cube = self._cube_in_hand()
+            weights = (
+                None
+                if self.flip_weights is None
+                else {face: self.flip_weights[flip_direction(cube, face)] for face in FACES}
+            )
+            self.goal = curriculum_goal(
+                up_face(cube), self.np_random, self.config.rotate_probability, weights
+            )
         self.goal_steps = 0
         self.goal_angles = self._aligned_angles()
+        self._flip_direction = None
         if self.goal is not None:
             self.attempts[self.goal.kind] += 1
+        if self.goal is not None and self.goal.kind == "flip":
+            self._flip_direction = flip_direction(self._cube_in_hand(), self.goal.face)
+            self.flips.setdefault(self._flip_direction, [0, 0])[1] += 1
         if self.goal is not None and self.goal.kind == "rotate":
             index = FACES.index(self.goal.face)
             self.goal_angles[index] += -QUARTER if self.goal.direction == "cw" else QUARTER
@@ -257,9 +278,6 @@ class CubeEnv(gym.Env):
         """Cube centre relative to its resting point, in the hand frame (m)."""
         offset = self.data.xpos[self._core] - palm_position(self.scene.model, self.data)
         return hand_rotation(self.scene.model, self.data).T @ offset - self._rest_offset
-
-    def _up(self) -> str:
-        return up_face(self._cube_in_hand())
 
     def _model_up(self) -> str:
         model_pose = self.data.xmat[self._core].reshape(3, 3)
@@ -359,6 +377,7 @@ class CubeEnv(gym.Env):
             "failure": failure,
             "attempts": dict(self.attempts),
             "met": dict(self.met),
+            "flips": {direction: tuple(counts) for direction, counts in self.flips.items()},
             "state": self.state.facelets,
             "moves": [str(m) for m in self.moves],
         }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -34,13 +34,20 @@ class Goal:
         return cls("rotate", subgoal.face, subgoal.direction, subgoal.state)
 
 
-def curriculum_goal(up: str, rng: np.random.Generator, rotate_probability: float = 0.5) -> Goal:
+def curriculum_goal(
+    up: str, rng: np.random.Generator, rotate_probability: float = 0.5,
+    side_weights: Mapping[str, float] | None = None,
+) -> Goal:  # fmt: skip
     """The training curriculum: rotate the up face (random direction) with probability
-    ``rotate_probability``, otherwise flip to one of the four side faces."""
+    ``rotate_probability``, otherwise flip to one of the four side faces (uniformly, or in
+    proportion to ``side_weights`` by face)."""
     if rng.random() < rotate_probability:
         return Goal("rotate", up, "cw" if rng.random() < 0.5 else "ccw")
     sides = [face for face in "URFDLB" if face not in (up, OPPOSITE[up])]
-    return Goal("flip", sides[int(rng.integers(len(sides)))])
+    if side_weights is None:
+        return Goal("flip", sides[int(rng.integers(len(sides)))])
+    weights = np.array([side_weights[face] for face in sides], dtype=float)
+    return Goal("flip", sides[int(rng.choice(len(sides), p=weights / weights.sum()))])
 
 
 def plan_goals(subgoals: Sequence[Subgoal]) -> Iterator[Goal]:

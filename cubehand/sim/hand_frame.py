@@ -57,3 +57,20 @@ def rotation_bringing_up(cube_in_hand: np.ndarray, face: str) -> np.ndarray:
     k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
     rotation = np.eye(3) + np.sin(angle) * k + (1 - np.cos(angle)) * (k @ k)
     return rotation @ cube_in_hand
+
+
+#: Hand-frame directions that name flips (see :mod:`cubehand.skills.flip_curriculum`); the
+#: thumb and the index finger lie on the hand's +x side, the little finger on -x.
+_DIRECTION_AXES = {
+    "fingertips": np.array([0.0, 1.0, 0.0]),
+    "wrist": np.array([0.0, -1.0, 0.0]),
+    "thumb": np.array([1.0, 0.0, 0.0]),
+    "little": np.array([-1.0, 0.0, 0.0]),
+}
+
+
+def flip_direction(cube_in_hand: np.ndarray, face: str) -> str:
+    """Where cube face ``face`` points in the hand before it is flipped up: the direction
+    (``fingertips``, ``wrist``, ``thumb`` or ``little``) nearest its normal."""
+    normal = cube_in_hand @ np.array(FACE_NORMALS[face], dtype=float)
+    return max(_DIRECTION_AXES, key=lambda name: float(_DIRECTION_AXES[name] @ normal))

@@ -168,3 +168,12 @@ def test_a_pose_source_changes_what_the_policy_sees_but_not_the_critic():
     quat = slice(24 + 24 + 3, 24 + 24 + 3 + 4)
     np.testing.assert_allclose(seen["privileged"][quat], truth, atol=1e-5)
     assert not np.allclose(truth, seen["cube_quaternion"], atol=0.05)
+
+
+def test_flip_weights_steer_flip_directions_and_info_counts_them():
+    config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", rotate_probability=0.0)
+    env = CubeEnv(config)
+    env.flip_weights = {"fingertips": 0.0, "wrist": 0.0, "thumb": 1.0, "little": 0.0}
+    for seed in range(3):
+        _, info = env.reset(seed=seed)
+        assert info["goal"] == "flip" and info["flips"] == {"thumb": (0, 1)}

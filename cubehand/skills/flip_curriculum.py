@@ -1,0 +1,68 @@
+"""An adaptive curriculum over flip directions: the directions that fail more are drawn more.
+
+A flip is named by where the face that must come up points in the hand frame before the
+flip: toward the ``fingertips``, the ``wrist``, the ``thumb`` side or the ``little`` finger
+side (the feasibility notes found the thumb and fingertip directions the hardest). Each
+direction keeps decaying counts of flips met and tried; its sampling weight is its recent
+failure rate, never below ``floor``. A pure class: no simulator import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FLIP_DIRECTIONS = ("fingertips", "wrist", "thumb", "little")
+
+
+class FlipCurriculumConfig(BaseModel):
+    """How fast the curriculum forgets and how rarely a mastered direction is drawn."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    decay: float = Field(
+        0.995, gt=0, le=1, description="weight kept by older counts at each recorded episode"
+    )
+    floor: float = Field(0.1, gt=0, le=1, description="least weight of any direction")
+    prior: float = Field(0.5, ge=0, le=1, description="success rate assumed before any flip")
+
+
+class FlipCurriculum:
+    """Sampling weights over :data:`FLIP_DIRECTIONS` from recent flip outcomes."""
+
+    def __init__(self, config: FlipCurriculumConfig | None = None) -> None:
+        self.config = config or FlipCurriculumConfig()
+        self.met = dict.fromkeys(FLIP_DIRECTIONS, 0.0)
+        self.tried = dict.fromkeys(FLIP_DIRECTIONS, 0.0)
+
+    def record(self, outcomes: Mapping[str, tuple[int, int]]) -> None:
+        """One episode's flips: ``{direction: (met, tried)}``."""
+        for direction in FLIP_DIRECTIONS:
+            met, tried = outcomes.get(direction, (0, 0))
+            if met > tried:
+                raise ValueError(f"{direction}: met {met} flips out of {tried} tried")
+            self.met[direction] = self.config.decay * self.met[direction] + met
+            self.tried[direction] = self.config.decay * self.tried[direction] + tried
+
+    def success_rates(self) -> dict[str, float]:
+        """Recent success rate of each direction (the prior where none was tried)."""
+        return {
+            d: self.met[d] / self.tried[d] if self.tried[d] > 1e-9 else self.config.prior
+            for d in FLIP_DIRECTIONS
+        }
+
+    def weights(self) -> dict[str, float]:
+        """Sampling probabilities, proportional to failure rates (at least ``floor``)."""
+        raw = {d: max(1.0 - rate, self.config.floor) for d, rate in self.success_rates().items()}
+        total = sum(raw.values())
+        return {d: value / total for d, value in raw.items()}
+
+    def state_dict(self) -> dict[str, dict[str, float]]:
+        """Counts, for checkpoints."""
+        return {"met": dict(self.met), "tried": dict(self.tried)}
+
+    def load_state_dict(self, state: Mapping[str, Mapping[str, float]]) -> None:
+        """Restore counts saved by :meth:`state_dict`."""
+        self.met = {d: float(state["met"][d]) for d in FLIP_DIRECTIONS}
+        self.tried = {d: float(state["tried"][d]) for d in FLIP_DIRECTIONS}
