@@ -90,6 +90,10 @@ def test_policy_weights_round_trip_and_evaluate(config_file, tmp_path):
     assert result["episodes"] == 3
     assert set(result) >= {"mean_successes", "median_successes", "rotate_success_rate",
                            "flip_success_rate", "drop_rate", "cube", "seed"}  # fmt: skip
+    flips = result["flip_directions"]
+    assert list(flips) == ["fingertips", "wrist", "thumb", "little"]
+    flip_goals = sum(tried for _, tried in flips.values())
+    assert result["flip_success_rate"] is None or flip_goals > 0
 
 
 @pytest.mark.parametrize(

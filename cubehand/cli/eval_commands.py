@@ -63,5 +63,14 @@ def eval_policy(
     if as_json:
         print(json.dumps(result))
         return
-    rows = [(k, f"{v:.3f}" if isinstance(v, float) else str(v)) for k, v in result.items()]
+    rows = [(k, _cell(v)) for k, v in result.items()]
     _console.print(measure_table(f"policy evaluation ({cube} cube, {physics} physics)", rows))
+
+
+def _cell(value: object) -> str:
+    """A table cell: floats to 3 places; flips by direction as ``met/tried`` each."""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {met}/{tried}" for key, (met, tried) in value.items())
+    return str(value)
