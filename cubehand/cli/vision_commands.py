@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ import typer
 from rich.console import Console
 
 from cubehand.cli.progress import counting_progress, measure_table
-from cubehand.perception.dataset import DatasetConfig, RenderSource, missing_shards, shard_seed
+from cubehand.perception.dataset import DatasetConfig, generate, missing_shards, read_shards
 from cubehand.perception.examples import example_grid
 from cubehand.perception.metrics import pose_errors, summarize
 from cubehand.perception.model import decode
@@ -79,8 +80,15 @@ def eval_vision(
     examples: Annotated[
         Path | None, typer.Option(help="also write a PNG of held-out renders with poses drawn")
     ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="processes rendering shards")] = 1,
+    cache: Annotated[
+        Path, typer.Option(help="folder keeping held-out renders for the next evaluation")
+    ] = Path("runs/vision-eval"),
 ) -> None:
-    """Errors of the pose network on held-out randomized renders (mean, median, p90)."""
+    """Errors of the pose network on held-out randomized renders (mean, median, p90).
+
+    The renders are drawn in shards from evaluation seeds and kept under ``--cache`` (one
+    folder per data setting), so a second evaluation of the same setting renders nothing."""
     if examples is not None and examples.suffix.lower() != ".png":
         raise CubeError(f"--examples must name a .png file, got {examples}")
     network = load_vision(weights)
@@ -91,31 +99,26 @@ def eval_vision(
         {**trained, "resolution": network.config.resolution, "visual_scale": visual_scale,
          "seed": seed}
     )  # fmt: skip
-    source = RenderSource(config)
+    count = -(-samples // config.shard_size)
+    config = config.model_copy(update={"eval_shards": count})
+    cache_dir = cache / _cache_key(config)
+    with counting_progress("held-out shards") as progress:
+        task = progress.add_task("", total=count)
+        progress.update(task, completed=count - len(missing_shards(config, cache_dir, "eval")))
+        paths = generate(config, cache_dir, "eval", lambda _i: progress.advance(task), workers)
+    held_out = read_shards(paths)
     errors: dict[str, list[np.ndarray]] = {name: [] for name in METRICS}
     inference = 0.0
-    try:
-        with counting_progress("held-out renders") as progress:
-            task = progress.add_task("", total=samples)
-            shard = 0
-            while shard * config.shard_size < samples:
-                count = min(config.shard_size, samples - shard * config.shard_size)
-                rng = np.random.default_rng(shard_seed(config, "eval", shard))
-                batch = source.batch(count, rng)
-                for i in range(len(batch)):
-                    started = time.perf_counter()
-                    with torch.no_grad():
-                        estimate = decode(network(torch.from_numpy(batch.images[i : i + 1])))
-                    inference += time.perf_counter() - started
-                    part = slice(i, i + 1)
-                    found = pose_errors(estimate, batch.position[part], batch.rotation[part],
-                                        batch.top_angle[part])  # fmt: skip
-                    for name in METRICS:
-                        errors[name].append(found[name])
-                    progress.advance(task)
-                shard += 1
-    finally:
-        source.close()
+    for i in range(samples):
+        started = time.perf_counter()
+        with torch.no_grad():
+            estimate = decode(network(torch.from_numpy(held_out.images[i : i + 1])))
+        inference += time.perf_counter() - started
+        part = slice(i, i + 1)
+        found = pose_errors(estimate, held_out.position[part], held_out.rotation[part],
+                            held_out.top_angle[part])  # fmt: skip
+        for name in METRICS:
+            errors[name].append(found[name])
     summary = summarize({name: np.concatenate(values) for name, values in errors.items()})
     result = {
         "samples": samples,
@@ -136,3 +139,10 @@ def eval_vision(
     _console.print(measure_table(f"vision evaluation ({weights.name})", rows))
     if examples is not None:
         _console.print(f"wrote {examples}")
+
+
+def _cache_key(config: DatasetConfig) -> str:
+    """A folder name that changes with every setting that changes the renders."""
+    settings = config.model_dump(exclude={"train_shards", "eval_shards"})
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+    return f"{config.resolution}px-seed{config.seed}-{digest[:12]}"

@@ -86,14 +86,25 @@ def test_cli_train_and_eval(capsys, config_file, tmp_path):
     weights = runs / "tiny" / "vision.safetensors"
     assert weights.is_file()
     capsys.readouterr()
-    grid = tmp_path / "grid.png"
-    assert main(["eval", "vision", "--weights", str(weights), "--samples", "3", "--json",
-                 "--examples", str(grid)]) == 0  # fmt: skip
+    grid, cache = tmp_path / "grid.png", tmp_path / "cache"
+    evaluate = ["eval", "vision", "--weights", str(weights), "--samples", "5", "--json",
+                "--cache", str(cache)]  # fmt: skip
+    assert main([*evaluate, "--examples", str(grid)]) == 0
     assert grid.is_file()
     result = json.loads(capsys.readouterr().out)
     assert set(result) == {"samples", "orientation_deg", "position_mm", "face_angle_deg",
                            "ms_per_sample"}  # fmt: skip
-    assert result["samples"] == 3 and result["ms_per_sample"] > 0
+    assert result["samples"] == 5 and result["ms_per_sample"] > 0
+    shards = sorted(cache.glob("*/eval/shard-*.npz"))
+    assert len(shards) == 2  # five samples in shards of three
+    # A second evaluation reads the kept renders (same figures, nothing rendered again).
+    stamps = [path.stat().st_mtime_ns for path in shards]
+    assert main(evaluate) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert {k: v for k, v in again.items() if k != "ms_per_sample"} == {
+        k: v for k, v in result.items() if k != "ms_per_sample"
+    }
+    assert [path.stat().st_mtime_ns for path in shards] == stamps
 
 
 def test_cli_errors_are_one_line(capsys, tmp_path):
