@@ -21,7 +21,7 @@ from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.randomization import PARAMETERS, check_range
 from cubehand.sim.scene import SceneConfig
-from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS
+from cubehand.skills.flip_curriculum import sum_flip_outcomes
 from cubehand.skills.policy import NetworkConfig, Policy
 from cubehand.training import EVAL_SEED_OFFSET, CheckpointError, ConfigError, load_checkpoint
 
@@ -192,16 +192,6 @@ def evaluate_policy(
     return summarize([info for env in finished for info in env], config, seed)
 
 
-def _flip_directions(episodes: list[dict[str, Any]]) -> dict[str, list[int]]:
-    """Flips met and tried by direction (where the face to bring up pointed), summed."""
-    totals = {direction: [0, 0] for direction in FLIP_DIRECTIONS}
-    for episode in episodes:
-        for direction, (met, tried) in episode["flips"].items():
-            totals[direction][0] += met
-            totals[direction][1] += tried
-    return totals
-
-
 def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> dict[str, Any]:
     """The figures ``cubehand eval policy`` prints."""
     successes = [e["successes"] for e in episodes]
@@ -217,7 +207,7 @@ def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> d
         "rotate_success_rate": rate("rotate"),
         "flip_success_rate": rate("flip"),
         "drop_rate": float(np.mean([e["failure"] == "drop" for e in episodes])),
-        "flip_directions": _flip_directions(episodes),
+        "flip_directions": sum_flip_outcomes(e["flips"] for e in episodes),
         "cube": config.scene.cube,
         "seed": seed,
     }

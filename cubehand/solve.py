@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import mujoco
 import numpy as np
@@ -49,7 +50,13 @@ class SolveProgress:
 
 @dataclass
 class SolveReport:
-    """How a solve ended (what ``cubehand solve --json`` prints)."""
+    """How a solve ended (what ``cubehand solve --json`` prints).
+
+    ``successes`` counts subgoals met over all attempts; ``subgoals_total`` is that of the
+    plan when there were no recoveries, and after recoveries the subgoals met before the
+    last attempt plus the last attempt's plan. A plan that runs out while the cube is not
+    solved (which the real planner never makes) ends the solve as a ``mismatch``.
+    """
 
     solved: bool
     successes: int
@@ -136,10 +143,12 @@ def solve_in_simulation(
 
 
 def _replan(state: CubeState) -> Plan:
+    """The default planner of recoveries: two-phase solver, default scheduler."""
     return schedule(state, Orientation.identity(), TwoPhaseSolver(), SchedulerConfig())
 
 
-def _options(state: CubeState, attempt: Plan) -> dict:
+def _options(state: CubeState, attempt: Plan) -> dict[str, Any]:
+    """Reset options that set up ``state`` and the subgoals of ``attempt``."""
     return {"state": state, "subgoals": list(attempt.subgoals)}
 
 

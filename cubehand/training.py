@@ -22,7 +22,11 @@ from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.randomization import PARAMETER_BY_NAME, PARAMETERS
 from cubehand.skills.adr import ADR, AdrConfig, AdrParameter
-from cubehand.skills.flip_curriculum import FlipCurriculum, FlipCurriculumConfig
+from cubehand.skills.flip_curriculum import (
+    FlipCurriculum,
+    FlipCurriculumConfig,
+    sum_flip_outcomes,
+)
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
 from cubehand.solver.errors import CubeError
 
@@ -194,12 +198,8 @@ class TrainingRun:
                 record[f"{kind}_success_rate"] = met / tried if tried else None
                 record[f"{kind}_met"], record[f"{kind}_tried"] = met, tried
             record["drop_rate"] = float(np.mean([e["failure"] == "drop" for e in episodes]))
-            flips: dict[str, list[int]] = {}
-            for episode in episodes:
-                for direction, (met, tried) in episode["flips"].items():
-                    counts = flips.setdefault(direction, [0, 0])
-                    counts[0], counts[1] = counts[0] + met, counts[1] + tried
-            record["flip_directions"] = flips  # direction: [met, tried]
+            # direction: [met, tried]
+            record["flip_directions"] = sum_flip_outcomes(e["flips"] for e in episodes)
         if self.flip_curriculum is not None:
             record["flip_weights"] = self.flip_curriculum.weights()
         if self.adr is not None:
@@ -240,7 +240,7 @@ class TrainingRun:
             if self.flip_curriculum is not None and state.get("flip_curriculum") is not None:
                 self.flip_curriculum.load_state_dict(state["flip_curriculum"])
                 self._share_flip_weights()
-        except (RuntimeError, ValueError, KeyError) as error:
+        except (RuntimeError, ValueError, KeyError, TypeError) as error:
             message = " ".join(str(error).split())[:200]
             raise CheckpointError(f"{path} does not fit this configuration: {message}") from None
         self.wall_seconds = float(state.get("wall_seconds", 0.0))

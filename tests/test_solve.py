@@ -58,7 +58,7 @@ def test_recoveries_replan_from_the_state_the_cube_is_really_in(untrained):
     assert report.sim_seconds == pytest.approx(3 * 3 * 0.08)
 
 
-def test_a_replan_that_finds_the_cube_solved_ends_the_solve_solved(untrained):
+def test_a_plan_that_runs_out_on_an_unsolved_cube_is_a_mismatch(untrained):
     def replan(state):
         return plan(CubeState.solved(), Orientation.identity(), TwoPhaseSolver())
 

@@ -34,6 +34,8 @@ from cubehand.solver.two_phase import TwoPhaseSolver
 
 _console = Console(soft_wrap=True)
 VIDEO_SIZE = 320
+#: Recoveries allowed by --recover unless --max-recoveries says otherwise.
+DEFAULT_RECOVERIES = 10
 #: One video frame every this many control steps (0.16 s of simulated time).
 FRAME_EVERY = 2
 
@@ -61,13 +63,17 @@ def solve(
             "plan again and go on (counted as recoveries)",
         ),
     ] = False,
-    max_recoveries: Annotated[int, typer.Option(min=1, help="recoveries allowed")] = 10,
+    max_recoveries: Annotated[
+        int | None, typer.Option(min=1, help="recoveries allowed with --recover (default 10)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,
 ) -> None:
     """Solve a scrambled cube in simulation with the learned policy. Exit code 0 when
     solved, 1 when not (the reason is printed)."""
     if (scramble is None) == (not random):
         raise CubeError("give exactly one of --scramble or --random")
+    if max_recoveries is not None and not recover:
+        raise CubeError("--max-recoveries needs --recover")
     if video is not None and video.suffix.lower() not in (".mp4", ".gif"):
         raise CubeError(f"--video must name an .mp4 or .gif file, got {video}")
     loaded = load_policy(weights)
@@ -97,9 +103,10 @@ def solve(
                    f"{progress.kind or '-'}  t={progress.sim_seconds:.1f}s")  # fmt: skip
         frames.append(draw_caption(view, caption))
 
+    recoveries = (max_recoveries or DEFAULT_RECOVERIES) if recover else 0
     run = partial(
         solve_in_simulation, loaded, result, cube, seed, perturb, goal_timeout,
-        on_frame=on_frame, pose_source=pose_source, recoveries=max_recoveries if recover else 0,
+        on_frame=on_frame, pose_source=pose_source, recoveries=recoveries,
     )  # fmt: skip
     report = run() if as_json else _solve_live(run, header)
     if pose_source is not None:

@@ -18,12 +18,19 @@ from cubehand.perception.dataset import DatasetConfig, generate, missing_shards,
 from cubehand.perception.examples import example_grid
 from cubehand.perception.metrics import pose_errors, summarize
 from cubehand.perception.model import decode
-from cubehand.perception.training import VisionTraining, load_vision_config
+from cubehand.perception.training import (
+    VisionTraining,
+    load_vision_config,
+    training_data_dir,
+)
 from cubehand.perception.weights import SHIPPED_VISION_WEIGHTS, load_vision, vision_info
 from cubehand.solver.errors import CubeError
 
 _console = Console(soft_wrap=True)
 METRICS = ("orientation_deg", "position_mm", "face_angle_deg")
+#: Part of the eval cache's folder names: raise it when a code change alters the renders,
+#: so that kept renders of the old code are not reused.
+RENDER_VERSION = 1
 
 
 def train_vision(
@@ -40,15 +47,17 @@ def train_vision(
     train_config = load_vision_config(config)
     if epochs is not None:
         train_config = train_config.model_copy(update={"epochs": epochs})
-    run = VisionTraining(train_config, runs / train_config.name)
+    out_dir = runs / train_config.name
+    data_dir = training_data_dir(out_dir)
     with counting_progress("rendering shards") as progress:
         task = progress.add_task("", total=train_config.data.train_shards)
-        missing = missing_shards(train_config.data, run.data_dir, "train")
+        missing = missing_shards(train_config.data, data_dir, "train")
         progress.update(task, completed=train_config.data.train_shards - len(missing))
-        run.prepare_data(lambda _index: progress.advance(task), workers)
+        generate(train_config.data, data_dir, "train", lambda _i: progress.advance(task), workers)
     if data_only:
-        _console.print(f"training shards in {run.data_dir / 'train'}")
+        _console.print(f"training shards in {data_dir / 'train'}")
         return
+    run = VisionTraining(train_config, out_dir)
     with counting_progress("training batches") as progress:
         task = progress.add_task("", total=None)
 
@@ -82,7 +91,7 @@ def eval_vision(
     ] = None,
     workers: Annotated[int, typer.Option(min=1, help="processes rendering shards")] = 1,
     cache: Annotated[
-        Path, typer.Option(help="folder keeping held-out renders for the next evaluation")
+        Path, typer.Option(help="folder where held-out renders are written and kept for reuse")
     ] = Path("runs/vision-eval"),
 ) -> None:
     """Errors of the pose network on held-out randomized renders (mean, median, p90).
@@ -144,5 +153,6 @@ def eval_vision(
 def _cache_key(config: DatasetConfig) -> str:
     """A folder name that changes with every setting that changes the renders."""
     settings = config.model_dump(exclude={"train_shards", "eval_shards"})
+    settings["render_version"] = RENDER_VERSION
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
     return f"{config.resolution}px-seed{config.seed}-{digest[:12]}"

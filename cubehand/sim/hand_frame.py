@@ -11,6 +11,7 @@ import mujoco
 import numpy as np
 
 from cubehand.sim.constants import PALM_BODY
+from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS
 from cubehand.solver.facelets import FACE_NORMALS, FACES
 
 # The hand axes in the palm body's frame, as columns: hand x = palm x, hand y = palm z
@@ -61,12 +62,10 @@ def rotation_bringing_up(cube_in_hand: np.ndarray, face: str) -> np.ndarray:
 
 #: Hand-frame directions that name flips (see :mod:`cubehand.skills.flip_curriculum`); the
 #: thumb and the index finger lie on the hand's +x side, the little finger on -x.
-_DIRECTION_AXES = {
-    "fingertips": np.array([0.0, 1.0, 0.0]),
-    "wrist": np.array([0.0, -1.0, 0.0]),
-    "thumb": np.array([1.0, 0.0, 0.0]),
-    "little": np.array([-1.0, 0.0, 0.0]),
-}
+_DIRECTION_AXES = dict(
+    zip(FLIP_DIRECTIONS, np.array([[0.0, 1.0, 0.0], [0.0, -1.0, 0.0], [1.0, 0.0, 0.0],
+                                   [-1.0, 0.0, 0.0]]), strict=True)
+)  # fmt: skip
 
 
 def flip_direction(cube_in_hand: np.ndarray, face: str) -> str:

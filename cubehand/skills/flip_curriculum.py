@@ -9,7 +9,7 @@ failure rate, never below ``floor``. A pure class: no simulator import.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,3 +66,16 @@ class FlipCurriculum:
         """Restore counts saved by :meth:`state_dict`."""
         self.met = {d: float(state["met"][d]) for d in FLIP_DIRECTIONS}
         self.tried = {d: float(state["tried"][d]) for d in FLIP_DIRECTIONS}
+
+
+def sum_flip_outcomes(
+    outcomes: Iterable[Mapping[str, tuple[int, int]]],
+) -> dict[str, list[int]]:
+    """Episodes' ``{direction: (met, tried)}`` summed into ``[met, tried]`` for each of
+    :data:`FLIP_DIRECTIONS`."""
+    totals = {direction: [0, 0] for direction in FLIP_DIRECTIONS}
+    for episode in outcomes:
+        for direction, (met, tried) in episode.items():
+            totals[direction][0] += met
+            totals[direction][1] += tried
+    return totals

@@ -59,6 +59,7 @@ def test_a_solved_cube_needs_nothing(capsys, weights):
         (["--scramble", "Q"], "Q"),
         (["--scramble", "R x"], "rotations"),
         (["--scramble", "R", "--video", "out.avi"], ".mp4 or .gif"),
+        (["--scramble", "R", "--max-recoveries", "2"], "needs --recover"),
     ],
 )
 def test_bad_input_is_one_line(capsys, weights, args, message):

@@ -127,3 +127,29 @@ def test_cuda_without_cuda_is_a_clear_error(yaml_file, tmp_path, monkeypatch):
     monkeypatch.setattr("torch.cuda.is_available", lambda: False)
     with pytest.raises(CubeError, match="CUDA is not available"):
         VisionTraining(load_vision_config(yaml_file(TINY | {"device": "cuda"})), tmp_path)
+
+
+def test_a_checkpoint_from_before_newer_settings_still_resumes(config_file, tmp_path):
+    import torch
+
+    config = load_vision_config(config_file)
+    run = VisionTraining(config.model_copy(update={"epochs": 1}), tmp_path / "run")
+    run.prepare_data()
+    run.run()
+    # Write the checkpoint as a version without the extra_convs and device settings did.
+    state = torch.load(run.checkpoint, weights_only=True)
+    del state["config"]["network"]["extra_convs"], state["config"]["device"]
+    torch.save(state, run.checkpoint)
+    assert VisionTraining(config, tmp_path / "run").epoch == 1
+
+
+def test_data_only_needs_no_cuda_even_when_the_config_asks_for_it(
+    capsys, yaml_file, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("torch.cuda.is_available", lambda: False)
+    config = yaml_file(TINY | {"device": "cuda"})
+    runs = tmp_path / "runs"
+    args = ["train", "vision", "--config", str(config), "--runs", str(runs)]
+    assert main([*args, "--data-only"]) == 0
+    assert main(args) == 2  # training itself says it needs CUDA
+    assert "CUDA is not available" in capsys.readouterr().err

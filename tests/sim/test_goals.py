@@ -25,3 +25,10 @@ def test_side_weights_steer_the_flips_and_rotations_stay_as_they_were():
     plain, steered = np.random.default_rng(1), np.random.default_rng(1)
     for _ in range(20):
         assert curriculum_goal("U", plain, 1.0) == curriculum_goal("U", steered, 1.0, weights)
+
+
+def test_every_curriculum_direction_has_an_axis():
+    from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS
+
+    faces = {flip_direction(np.eye(3), face) for face in "RLBF"}
+    assert faces == set(FLIP_DIRECTIONS)
