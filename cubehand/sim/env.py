@@ -69,10 +69,11 @@ class EnvConfig(BaseModel):
     rotate_probability: float = Field(0.5, ge=0, le=1, description="curriculum: rotate vs flip")
     goal_bonus: float = 5.0
     drop_penalty: float = -20.0
-    start_pose: Literal["flat", "mid"] = Field(
+    start_pose: Literal["flat", "mid", "random"] = Field(
         "mid",
         description="joint targets when an episode starts, after the cube settled on the flat "
-        "hand: flat (all zero) or mid (the middle of each range, fingers curled over the cube)",
+        "hand: flat (all zero), mid (the middle of each range, fingers curled over the cube) "
+        "or random (each joint uniformly between its flat and mid targets)",
     )
     action_step: float = Field(
         0.05, gt=0, description="largest change of a joint target per step, fraction of range"
@@ -139,11 +140,14 @@ class CubeEnv(gym.Env):
         paint_in_model(model, self.state, self.anchor)
         mujoco.mj_forward(model, self.data)
         settle(self.scene, self.data)
-        self.target = (
-            rest_ctrl(self.scene)
-            if self.config.start_pose == "flat"
-            else (self.scene.hand_ctrl_low + self.scene.hand_ctrl_high) / 2
-        )
+        flat = rest_ctrl(self.scene)
+        mid = (self.scene.hand_ctrl_low + self.scene.hand_ctrl_high) / 2
+        if self.config.start_pose == "flat":
+            self.target = flat
+        elif self.config.start_pose == "mid":
+            self.target = mid
+        else:
+            self.target = flat + self.np_random.uniform(0.0, 1.0, flat.shape) * (mid - flat)
         latency = int(round(self.values["action_latency"]))
         self._pending: deque[np.ndarray] = deque([np.zeros(len(self.target))] * latency)
         self._bias = self.np_random.normal(0.0, 1.0, size=3 + 4 + 15) * self.values["obs_bias"]

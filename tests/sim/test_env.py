@@ -9,7 +9,7 @@ from cubehand.sim.env import ACTION_BINS, CubeEnv, EnvConfig
 from cubehand.sim.hand_frame import hand_rotation, rotation_bringing_up
 from cubehand.sim.randomization import PARAMETERS
 from cubehand.sim.scene import SceneConfig
-from cubehand.sim.stepping import settle
+from cubehand.sim.stepping import rest_ctrl, settle
 from cubehand.skills.scheduler import schedule_minimal
 from cubehand.solver.moves import parse_moves
 from cubehand.solver.orientation import Orientation, matrix_to_quaternion
@@ -177,3 +177,16 @@ def test_flip_weights_steer_flip_directions_and_info_counts_them():
     for seed in range(3):
         _, info = env.reset(seed=seed)
         assert info["goal"] == "flip" and info["flips"] == {"thumb": (0, 1)}
+
+
+def test_random_start_pose_lies_between_flat_and_mid_and_follows_the_seed():
+    env = make_env("locked", start_pose="random")
+    flat = rest_ctrl(env.scene)
+    middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
+    targets = []
+    for seed in (0, 1, 0):
+        env.reset(seed=seed)
+        assert np.all(env.target >= np.minimum(flat, middle) - 1e-12)
+        assert np.all(env.target <= np.maximum(flat, middle) + 1e-12)
+        targets.append(env.target.copy())
+    assert np.array_equal(targets[0], targets[2]) and not np.array_equal(targets[0], targets[1])
