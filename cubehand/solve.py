@@ -122,7 +122,7 @@ def solve_in_simulation(
                 on_step(progress)
             if on_frame is not None:
                 on_frame(env.scene.model, env.data, progress)
-        done_before += int(info["successes"]) if current.subgoals else 0
+        done_before += int(info["successes"])  # 0 when the attempt had nothing to do
         drops += int(failure == "drop")
         if failure is None or recovered >= recoveries:
             break

@@ -217,10 +217,10 @@ class CubeEnv(gym.Env):
 
     # -- goals -----------------------------------------------------------------------------
     def _next_goal(self) -> None:
+        cube = self._cube_in_hand()
         if self._plan is not None:
             self.goal = next(self._plan, None)
         else:
-            cube = self._cube_in_hand()
             weights = (
                 None
                 if self.flip_weights is None
@@ -235,7 +235,7 @@ class CubeEnv(gym.Env):
         if self.goal is not None:
             self.attempts[self.goal.kind] += 1
         if self.goal is not None and self.goal.kind == "flip":
-            self._flip_direction = flip_direction(self._cube_in_hand(), self.goal.face)
+            self._flip_direction = flip_direction(cube, self.goal.face)
             self.flips.setdefault(self._flip_direction, [0, 0])[1] += 1
         if self.goal is not None and self.goal.kind == "rotate":
             index = FACES.index(self.goal.face)
