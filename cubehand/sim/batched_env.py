@@ -1,8 +1,11 @@
 """Many subgoal environments stepped together, their physics spread over threads.
 
-MuJoCo releases the GIL inside ``mj_step``, so each thread steps a fixed share of the
-environments while the Python side (actions, tracking, rewards, observations) runs in turn.
-Finished environments reset themselves; the info of the finished episode is returned.
+MuJoCo releases the GIL inside ``mj_step``. Each thread takes a fixed share of the
+environments through a whole step (actions, physics, tracking, rewards, observations), so
+one thread's physics runs while another's Python holds the GIL. Finished environments are
+given their next seed (and ranges) in index order, then reset on the threads; the info of
+the finished episode is returned. Every environment draws only from its own generator, so
+the result does not depend on how the threads interleave.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ class BatchedCubeEnv:
         self.envs = [CubeEnv(config, ranges) for _ in range(n_envs)]
         self.threads = max(1, min(threads or os.cpu_count() or 1, n_envs))
         self._pool = ThreadPoolExecutor(max_workers=self.threads)
-        self._shares = [self.envs[i :: self.threads] for i in range(self.threads)]
+        self._shares = [list(range(i, n_envs, self.threads)) for i in range(self.threads)]
         self._episodes = 0
         self._seed = 0
         self.episode_ranges = episode_ranges
@@ -65,7 +68,8 @@ class BatchedCubeEnv:
         """Reset every environment; environment ``i`` of episode ``k`` gets its own seed."""
         self._seed = seed
         self._episodes = 0
-        return _stack([self._reset_env(i) for i in range(self.n_envs)])
+        observations = self._reset_envs(list(range(self.n_envs)))
+        return _stack([observations[i] for i in range(self.n_envs)])
 
     def step(
         self, actions: np.ndarray
@@ -75,45 +79,55 @@ class BatchedCubeEnv:
         actions = np.asarray(actions)
         if actions.shape[0] != self.n_envs:
             raise ValueError(f"need {self.n_envs} actions, got {actions.shape[0]}")
-        for env, action in zip(self.envs, actions, strict=True):
-            env.prepare_step(action)
-        list(self._pool.map(_run_share, self._shares))
-        observations, rewards, terminated, truncated, infos = [], [], [], [], []
-        for index, env in enumerate(self.envs):
-            obs, reward, term, trunc, info = env.finish_step()
-            if term or trunc:
-                info = info | {"episode_tag": self._tags[index]}
-                obs = self._reset_env(index)
-            observations.append(obs)
-            rewards.append(reward)
-            terminated.append(term)
-            truncated.append(trunc)
-            infos.append(info)
+        results: list[Any] = [None] * self.n_envs
+
+        def step_share(share: list[int]) -> None:
+            for index in share:
+                env = self.envs[index]
+                env.prepare_step(actions[index])
+                run_substeps(env.scene, env.data)
+                results[index] = env.finish_step()
+
+        list(self._pool.map(step_share, self._shares))
+        observations = [result[0] for result in results]
+        infos = [result[4] for result in results]
+        ended = [i for i, result in enumerate(results) if result[2] or result[3]]
+        for index in ended:
+            infos[index] = infos[index] | {"episode_tag": self._tags[index]}
+        for index, obs in self._reset_envs(ended).items():
+            observations[index] = obs
         return (
-            _stack(observations), np.array(rewards, dtype=np.float32),
-            np.array(terminated), np.array(truncated), infos,
+            _stack(observations), np.array([r[1] for r in results], dtype=np.float32),
+            np.array([r[2] for r in results]), np.array([r[3] for r in results]), infos,
         )  # fmt: skip
 
     def close(self) -> None:
         """Stop the physics threads."""
         self._pool.shutdown()
 
-    def _reset_env(self, index: int) -> dict[str, np.ndarray]:
-        if self.episode_ranges is not None:
-            ranges, self._tags[index] = self.episode_ranges(index)
-            self.envs[index].ranges = dict(ranges)
-        return self.envs[index].reset(seed=self._next_seed())[0]
+    def _reset_envs(self, indices: list[int]) -> dict[int, dict[str, np.ndarray]]:
+        """Reset the given environments: seeds and ranges in index order, physics threaded."""
+        seeds = {}
+        for index in indices:
+            if self.episode_ranges is not None:
+                ranges, self._tags[index] = self.episode_ranges(index)
+                self.envs[index].ranges = dict(ranges)
+            seeds[index] = self._next_seed()
+        observations: dict[int, dict[str, np.ndarray]] = {}
+
+        def reset_share(share: list[int]) -> None:
+            for index in share:
+                if index in seeds:
+                    observations[index] = self.envs[index].reset(seed=seeds[index])[0]
+
+        list(self._pool.map(reset_share, self._shares))
+        return observations
 
     def _next_seed(self) -> int:
         # Distinct, reproducible seeds: the base seed, then one stream per episode started.
         seed = int(np.random.SeedSequence([self._seed, self._episodes]).generate_state(1)[0])
         self._episodes += 1
         return seed
-
-
-def _run_share(envs: list[CubeEnv]) -> None:
-    for env in envs:
-        run_substeps(env.scene, env.data)
 
 
 def _stack(observations: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:

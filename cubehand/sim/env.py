@@ -30,8 +30,9 @@ from cubehand.sim.hand_frame import (
     face_tilt,
     flip_direction,
     hand_rotation,
-    palm_position,
+    palm_body,
     rotation_bringing_up,
+    rotation_quaternion,
     up_face,
 )
 from cubehand.sim.perturbations import PerturbationDriver
@@ -45,7 +46,7 @@ from cubehand.sim.scene import Scene, SceneConfig, build_scene
 from cubehand.sim.stepping import blew_up, rest_ctrl, run_substeps, set_controls, settle
 from cubehand.solver.facelets import FACES
 from cubehand.solver.moves import Move
-from cubehand.solver.orientation import Orientation, matrix_to_quaternion
+from cubehand.solver.orientation import Orientation
 from cubehand.solver.state import CubeState
 
 ACTION_BINS = 11
@@ -136,10 +137,11 @@ class CubeEnv(gym.Env):
         model = self.scene.model
         self.data = mujoco.MjData(model)
         self.state: CubeState = options.get("state", CubeState.solved())
-        self.anchor = Orientation.identity()
+        self._set_anchor(Orientation.identity())
         paint_in_model(model, self.state, self.anchor)
         mujoco.mj_forward(model, self.data)
         settle(self.scene, self.data)
+        self._read_hand_frame()
         flat = rest_ctrl(self.scene)
         mid = (self.scene.hand_ctrl_low + self.scene.hand_ctrl_high) / 2
         if self.config.start_pose == "flat":
@@ -186,6 +188,7 @@ class CubeEnv(gym.Env):
     def finish_step(self) -> tuple[dict[str, np.ndarray], float, bool, bool, dict[str, Any]]:
         """Second half of :meth:`step`, after the physics ran: track, judge, observe."""
         self.goal_steps += 1
+        self._read_hand_frame()
         failure: Failure | None = None
         self.moves += self.tracker.update(self._model_angles())
         self.state = self.tracker.state
@@ -243,8 +246,8 @@ class CubeEnv(gym.Env):
 
     def _after_success(self) -> None:
         if self.scene.config.cube == "locked":
-            self.anchor = reanchor_up(
-                self.scene, self.data, self.state, self.anchor, self._model_up()
+            self._set_anchor(
+                reanchor_up(self.scene, self.data, self.state, self.anchor, self._model_up())
             )
             self.tracker = self._new_tracker()
         self._next_goal()
@@ -273,20 +276,28 @@ class CubeEnv(gym.Env):
         return tilt + float(np.abs(self._cube_angles() - self.goal_angles).sum())
 
     # -- physical quantities ------------------------------------------------------------
+    def _read_hand_frame(self) -> None:
+        """Read the palm's pose once per step (goal tests and observations share it)."""
+        self._hand = hand_rotation(self.scene.model, self.data, self._palm_body)
+        self._palm = self.data.xpos[self._palm_body].copy()
+
+    def _set_anchor(self, anchor: Orientation) -> None:
+        self.anchor = anchor
+        self._anchor_matrix = anchor.matrix.astype(float)
+        #: Cube face index (URFDLB) of each model hinge.
+        self._hinge_faces = np.array([FACES.index(anchor.face_at(f)) for f in self.scene.faces])
+
     def _cube_in_hand(self) -> np.ndarray:
         """Cube frame to hand frame rotation."""
         model_pose = self.data.xmat[self._core].reshape(3, 3)
-        return hand_rotation(self.scene.model, self.data).T @ model_pose @ self.anchor.matrix
+        return self._hand.T @ model_pose @ self._anchor_matrix
 
     def _cube_in_palm(self) -> np.ndarray:
         """Cube centre relative to its resting point, in the hand frame (m)."""
-        offset = self.data.xpos[self._core] - palm_position(self.scene.model, self.data)
-        return hand_rotation(self.scene.model, self.data).T @ offset - self._rest_offset
+        return self._hand.T @ (self.data.xpos[self._core] - self._palm) - self._rest_offset
 
     def _model_up(self) -> str:
-        model_pose = self.data.xmat[self._core].reshape(3, 3)
-        in_hand = hand_rotation(self.scene.model, self.data).T @ model_pose
-        return up_face(in_hand)
+        return up_face(self._hand.T @ self.data.xmat[self._core].reshape(3, 3))
 
     def _new_tracker(self) -> FaceTracker:
         """A tracker whose moves name the cube faces that the model's hinges turn."""
@@ -299,8 +310,7 @@ class CubeEnv(gym.Env):
     def _per_cube_face(self, hinge_values: np.ndarray) -> np.ndarray:
         """Hinge values placed by cube face (URFDLB, cube frame); rigid faces read 0."""
         values = np.zeros(6)
-        for model_face, value in zip(self.scene.faces, hinge_values, strict=True):
-            values[FACES.index(self.anchor.face_at(model_face))] = value
+        values[self._hinge_faces] = hinge_values
         return values
 
     def _cube_angles(self) -> np.ndarray:
@@ -324,23 +334,22 @@ class CubeEnv(gym.Env):
 
     def _observe(self) -> dict[str, np.ndarray]:
         model, data = self.scene.model, self.data
-        hand = hand_rotation(model, data)
-        palm = palm_position(model, data)
+        hand, palm = self._hand, self._palm
         tips = ((data.site_xpos[self._tip_sites] - palm) @ hand).ravel()
         cube_pos = self._cube_in_palm()
         cube = self._cube_in_hand()
-        quat = np.array(matrix_to_quaternion(cube))
+        quat = rotation_quaternion(cube)
         seen_pos, seen = cube_pos, cube
         if self.pose_source is not None:  # the policy sees an estimate, the critic the truth
             position, rotation = self.pose_source(model, data)
             seen_pos = hand.T @ (position - palm) - self._rest_offset
             seen = hand.T @ rotation
         goal_rotation = seen if self.goal is None else rotation_bringing_up(seen, self.goal.face)
-        goal_quat = np.array(matrix_to_quaternion(goal_rotation))
-        relative = np.array(matrix_to_quaternion(goal_rotation @ seen.T))
+        goal_quat = rotation_quaternion(goal_rotation)
+        relative = rotation_quaternion(goal_rotation @ seen.T)
         angles = self._cube_angles()
         noise = self.values["obs_noise"]
-        seen_quat = quat if seen is cube else np.array(matrix_to_quaternion(seen))
+        seen_quat = quat if seen is cube else rotation_quaternion(seen)
         noisy = np.concatenate([seen_pos, seen_quat, tips]) + self._bias
         noisy += self.np_random.normal(0.0, 1.0, noisy.shape) * noise
         noisy_angles = angles + self.np_random.normal(0.0, 10 * noise, 6)
@@ -392,6 +401,7 @@ class CubeEnv(gym.Env):
         self.randomizer = PhysicsRandomizer(self.scene.model)
         model = self.scene.model
         self._core = model.body("cube:core").id
+        self._palm_body = palm_body(model)
         self.perturbation = (
             None
             if scene_config.perturbation is None
@@ -403,7 +413,7 @@ class CubeEnv(gym.Env):
         data = mujoco.MjData(self.scene.model)
         settle(self.scene, data)
         hand = hand_rotation(self.scene.model, data)
-        core = data.xpos[self._core] - palm_position(self.scene.model, data)
+        core = data.xpos[self._core] - data.xpos[self._palm_body]
         self._rest_offset = hand.T @ core
 
 

@@ -18,17 +18,24 @@ from cubehand.solver.facelets import FACE_NORMALS, FACES
 # (along the fingers), hand z = -palm y (the palm normal).
 _HAND_AXES_IN_PALM = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]]).T
 UP = np.array([0.0, 0.0, 1.0])
+_FACE_NORMAL_ARRAYS = {face: np.array(FACE_NORMALS[face], dtype=float) for face in FACES}
 
 
-def hand_rotation(model: mujoco.MjModel, data: mujoco.MjData) -> np.ndarray:
-    """Rotation matrix from the hand frame to the world frame."""
-    palm = data.xmat[model.body(PALM_BODY).id].reshape(3, 3)
-    return palm @ _HAND_AXES_IN_PALM
+def hand_rotation(model: mujoco.MjModel, data: mujoco.MjData, palm: int | None = None) -> np.ndarray:
+    """Rotation matrix from the hand frame to the world frame (``palm``: the palm body's
+    index, if known)."""
+    palm = palm_body(model) if palm is None else palm
+    return data.xmat[palm].reshape(3, 3) @ _HAND_AXES_IN_PALM
 
 
 def palm_position(model: mujoco.MjModel, data: mujoco.MjData) -> np.ndarray:
     """World position of the palm body."""
-    return data.xpos[model.body(PALM_BODY).id].copy()
+    return data.xpos[palm_body(model)].copy()
+
+
+def palm_body(model: mujoco.MjModel) -> int:
+    """Index of the palm body."""
+    return int(model.body(PALM_BODY).id)
 
 
 def up_face(cube_in_hand: np.ndarray) -> str:
@@ -38,26 +45,46 @@ def up_face(cube_in_hand: np.ndarray) -> str:
 
 def face_tilt(cube_in_hand: np.ndarray, face: str) -> float:
     """Angle (rad) between cube face ``face``'s normal and the palm normal."""
-    normal = cube_in_hand @ np.array(FACE_NORMALS[face], dtype=float)
-    return float(np.arccos(np.clip(normal[2], -1.0, 1.0)))
+    normal_z = float(cube_in_hand[2] @ _FACE_NORMAL_ARRAYS[face])
+    return float(np.arccos(min(1.0, max(-1.0, normal_z))))
 
 
 def rotation_bringing_up(cube_in_hand: np.ndarray, face: str) -> np.ndarray:
     """The cube orientation reached by the smallest rotation that points ``face`` up."""
-    normal = cube_in_hand @ np.array(FACE_NORMALS[face], dtype=float)
-    axis = np.cross(normal, UP)
-    sine, cosine = np.linalg.norm(axis), float(np.clip(normal @ UP, -1.0, 1.0))
+    nx, ny, nz = (float(v) for v in cube_in_hand @ _FACE_NORMAL_ARRAYS[face])
+    # The rotation axis is normal x up = (ny, -nx, 0); its length is the angle's sine.
+    sine, cosine = float(np.hypot(nx, ny)), min(1.0, max(-1.0, nz))
     if sine < 1e-9:
         if cosine > 0:
             return cube_in_hand.copy()
-        axis, sine = np.array([1.0, 0.0, 0.0]), 0.0  # upside down: half turn about x
-        cosine = -1.0
+        ax, ay, sine, cosine = 1.0, 0.0, 0.0, -1.0  # upside down: half turn about x
     else:
-        axis = axis / sine
-    angle = np.arctan2(sine, cosine)
-    k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
-    rotation = np.eye(3) + np.sin(angle) * k + (1 - np.cos(angle)) * (k @ k)
+        ax, ay = ny / sine, -nx / sine
+    # Rodrigues' formula for a unit axis (ax, ay, 0), written out.
+    c1 = 1.0 - cosine
+    rotation = np.array(
+        [
+            [cosine + ax * ax * c1, ax * ay * c1, ay * sine],
+            [ax * ay * c1, cosine + ay * ay * c1, -ax * sine],
+            [-ay * sine, ax * sine, cosine],
+        ]
+    )
     return rotation @ cube_in_hand
+
+
+def rotation_quaternion(rotation: np.ndarray) -> np.ndarray:
+    """Unit quaternion (w, x, y, z) of a rotation matrix, first non-zero entry positive.
+
+    The same convention as :func:`cubehand.solver.orientation.matrix_to_quaternion`,
+    computed by MuJoCo (the environment calls it several times per step).
+    """
+    quat = np.empty(4)
+    mujoco.mju_mat2Quat(quat, np.ascontiguousarray(rotation, dtype=float).ravel())
+    quat /= np.linalg.norm(quat)
+    for value in quat:
+        if abs(value) > 1e-9:
+            return -quat if value < 0 else quat
+    return quat
 
 
 #: Hand-frame directions that name flips (see :mod:`cubehand.skills.flip_curriculum`); the
@@ -71,5 +98,5 @@ _DIRECTION_AXES = dict(
 def flip_direction(cube_in_hand: np.ndarray, face: str) -> str:
     """Where cube face ``face`` points in the hand before it is flipped up: the direction
     (``fingertips``, ``wrist``, ``thumb`` or ``little``) nearest its normal."""
-    normal = cube_in_hand @ np.array(FACE_NORMALS[face], dtype=float)
+    normal = cube_in_hand @ _FACE_NORMAL_ARRAYS[face]
     return max(_DIRECTION_AXES, key=lambda name: float(_DIRECTION_AXES[name] @ normal))

@@ -10,23 +10,28 @@ from cubehand.sim.scene import SceneConfig
 CONFIG = EnvConfig(scene=SceneConfig(cube="locked"))
 
 
-def _run(threads, steps=8, seed=5):
-    batch = BatchedCubeEnv(3, CONFIG, threads=threads)
+def _run(threads, steps=8, seed=5, config=CONFIG):
+    batch = BatchedCubeEnv(3, config, threads=threads)
     try:
         obs = batch.reset(seed=seed)
         rng = np.random.default_rng(seed)
-        rewards = []
+        rewards, ends = [], []
         for _ in range(steps):
-            obs, reward, *_ = batch.step(rng.integers(0, ACTION_BINS, (3, 20)))
+            obs, reward, terminated, truncated, _ = batch.step(rng.integers(0, ACTION_BINS, (3, 20)))
             rewards.append(reward)
-        return obs, np.array(rewards)
+            ends.append(terminated | truncated)
+        return obs, np.array(rewards), np.array(ends)
     finally:
         batch.close()
 
 
 def test_threads_do_not_change_results():
-    obs_one, rewards_one = _run(threads=1)
-    obs_two, rewards_two = _run(threads=2)
+    # Goals time out every 3 steps, so episodes end and restart on the threads as well.
+    config = CONFIG.model_copy(update={"goal_timeout": 3})
+    obs_one, rewards_one, ends_one = _run(threads=1, config=config)
+    obs_two, rewards_two, ends_two = _run(threads=2, config=config)
+    assert ends_one.sum() >= 6
+    assert np.array_equal(ends_one, ends_two)
     assert np.array_equal(rewards_one, rewards_two)
     for name in obs_one:
         assert obs_one[name].shape[0] == 3
@@ -34,7 +39,7 @@ def test_threads_do_not_change_results():
 
 
 def test_environments_get_different_seeds():
-    obs, _ = _run(threads=2, steps=2)
+    obs, *_ = _run(threads=2, steps=2)
     assert not np.array_equal(obs["fingertips"][0], obs["fingertips"][1])
 
 

@@ -1,0 +1,41 @@
+"""The hand frame helpers: quaternions and the rotation that brings a face up."""
+
+import numpy as np
+import pytest
+
+from cubehand.sim.hand_frame import UP, face_tilt, rotation_bringing_up, rotation_quaternion
+from cubehand.solver.facelets import FACE_NORMALS, FACES
+from cubehand.solver.orientation import all_orientations, matrix_to_quaternion
+
+
+def _random_rotation(rng: np.random.Generator) -> np.ndarray:
+    q, r = np.linalg.qr(rng.normal(size=(3, 3)))
+    q = q * np.sign(np.diag(r))
+    return q if np.linalg.det(q) > 0 else -q
+
+
+def test_rotation_quaternion_matches_the_solver_convention():
+    rng = np.random.default_rng(0)
+    rotations = [_random_rotation(rng) for _ in range(50)]
+    rotations += [o.matrix.astype(float) for o in all_orientations()]  # signs on the edge
+    for rotation in rotations:
+        expected = np.array(matrix_to_quaternion(rotation))
+        np.testing.assert_allclose(rotation_quaternion(rotation), expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_rotation_bringing_up_points_the_face_up_by_its_tilt(face):
+    rng = np.random.default_rng(FACES.index(face))
+    for _ in range(20):
+        pose = _random_rotation(rng)
+        turned = rotation_bringing_up(pose, face)
+        np.testing.assert_allclose(turned @ np.array(FACE_NORMALS[face], float), UP, atol=1e-9)
+        # The smallest rotation: it turns the cube by exactly the face's tilt.
+        angle = np.arccos(np.clip((np.trace(turned @ pose.T) - 1) / 2, -1, 1))
+        assert angle == pytest.approx(face_tilt(pose, face), abs=1e-6)
+
+
+def test_rotation_bringing_up_an_upside_down_face_is_a_half_turn():
+    turned = rotation_bringing_up(np.eye(3), "D")
+    np.testing.assert_allclose(turned @ np.array(FACE_NORMALS["D"], float), UP, atol=1e-12)
+    assert np.linalg.det(turned) == pytest.approx(1.0)
