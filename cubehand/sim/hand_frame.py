@@ -21,7 +21,9 @@ UP = np.array([0.0, 0.0, 1.0])
 _FACE_NORMAL_ARRAYS = {face: np.array(FACE_NORMALS[face], dtype=float) for face in FACES}
 
 
-def hand_rotation(model: mujoco.MjModel, data: mujoco.MjData, palm: int | None = None) -> np.ndarray:
+def hand_rotation(
+    model: mujoco.MjModel, data: mujoco.MjData, palm: int | None = None
+) -> np.ndarray:
     """Rotation matrix from the hand frame to the world frame (``palm``: the palm body's
     index, if known)."""
     palm = palm_body(model) if palm is None else palm

@@ -17,7 +17,9 @@ def _run(threads, steps=8, seed=5, config=CONFIG):
         rng = np.random.default_rng(seed)
         rewards, ends = [], []
         for _ in range(steps):
-            obs, reward, terminated, truncated, _ = batch.step(rng.integers(0, ACTION_BINS, (3, 20)))
+            obs, reward, terminated, truncated, _ = batch.step(
+                rng.integers(0, ACTION_BINS, (3, 20))
+            )
             rewards.append(reward)
             ends.append(terminated | truncated)
         return obs, np.array(rewards), np.array(ends)
