@@ -69,7 +69,8 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     if cube != scene.cube:
         scene = SceneConfig(cube=cube)  # type: ignore[arg-type]
     scene = scene.model_copy(update={"perturbation": updates.pop("perturbation", None)})
-    return trained.model_copy(update={"scene": scene, **updates})
+    # Evaluations end an episode at its first goal timeout, whatever training allowed.
+    return trained.model_copy(update={"scene": scene, "timeouts_allowed": 0, **updates})
 
 
 def load_policy(path: Path) -> LoadedPolicy:
@@ -204,6 +205,7 @@ def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> d
         "episodes": len(episodes),
         "mean_successes": float(np.mean(successes)),
         "median_successes": float(np.median(successes)),
+        "most_successes": int(max(successes)),
         "rotate_success_rate": rate("rotate"),
         "flip_success_rate": rate("flip"),
         "drop_rate": float(np.mean([e["failure"] == "drop" for e in episodes])),

@@ -192,6 +192,7 @@ class TrainingRun:
         }
         if episodes:
             record["mean_successes"] = float(np.mean([e["successes"] for e in episodes]))
+            record["most_successes"] = int(max(e["successes"] for e in episodes))
             for kind in ("rotate", "flip"):
                 tried = sum(e["attempts"][kind] for e in episodes)
                 met = sum(e["met"][kind] for e in episodes)

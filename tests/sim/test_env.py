@@ -190,3 +190,47 @@ def test_random_start_pose_lies_between_flat_and_mid_and_follows_the_seed():
         assert np.all(env.target <= np.maximum(flat, middle) + 1e-12)
         targets.append(env.target.copy())
     assert np.array_equal(targets[0], targets[2]) and not np.array_equal(targets[0], targets[1])
+
+
+def test_allowed_timeouts_start_the_next_goal_where_the_hand_is():
+    config = EnvConfig(scene=SceneConfig(cube="locked"), goal_timeout=3, timeouts_allowed=2)
+    env = CubeEnv(config)
+    env.reset(seed=4)
+    ends = []
+    for step in range(9):
+        _, _, terminated, truncated, info = env.step(NO_OP)
+        ends.append(terminated or truncated)
+        if step == 3:
+            assert env.goal_steps == 1  # a new goal started after the third step
+    assert ends == [False] * 8 + [True]
+    assert info["failure"] == "timeout" and info["timeouts"] == 2
+    assert sum(info["attempts"].values()) == 3
+
+
+def test_timeouts_end_plans_and_evaluations_at_once():
+    from cubehand.evaluation import evaluation_env
+
+    config = EnvConfig(scene=SceneConfig(cube="locked"), goal_timeout=2, timeouts_allowed=5)
+    assert evaluation_env(config, "locked").timeouts_allowed == 0
+    env = CubeEnv(config)
+    plan = schedule_minimal(CubeState.solved(), Orientation.identity(), parse_moves("U R"))
+    env.reset(seed=0, options={"subgoals": plan.subgoals})
+    env.step(NO_OP)
+    *_, truncated, info = env.step(NO_OP)
+    assert truncated and info["failure"] == "timeout"
+
+
+def test_a_locked_cube_tipped_over_with_its_top_layer_half_turned_cannot_go_on():
+    config = EnvConfig(scene=SceneConfig(cube="locked"), goal_timeout=1, timeouts_allowed=5)
+    env = CubeEnv(config)
+    env.reset(seed=0)
+    assert env._can_go_on()
+    env.data.qpos[env.scene.hinge_qpos] = np.pi / 4
+    mujoco.mj_forward(env.scene.model, env.data)
+    assert env._can_go_on()  # the hinge still points up: no re-anchoring needed
+    core = env.scene.model.body("cube:core").id
+    pose = env.data.xmat[core].reshape(3, 3)
+    env.data.qpos[env.scene.cube_qpos][3:7] = matrix_to_quaternion(rotation_bringing_up(pose, "R"))
+    mujoco.mj_forward(env.scene.model, env.data)
+    env._read_hand_frame()
+    assert not env._can_go_on()
