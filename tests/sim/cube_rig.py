@@ -7,6 +7,7 @@ import numpy as np
 
 from cubehand.sim.cube_full import add_full_cube
 from cubehand.sim.cube_params import CubeParams
+from cubehand.sim.scene import set_physics_options
 from cubehand.sim.cube_parts import detent_name, detent_targets, hinge_name
 from cubehand.solver.facelets import FACES
 from cubehand.solver.state import CubeState
@@ -19,8 +20,7 @@ class CubeRig:
 
     def __init__(self, state: CubeState | None = None, params: CubeParams | None = None) -> None:
         spec = mujoco.MjSpec()
-        spec.option.timestep = TIMESTEP
-        spec.option.integrator = mujoco.mjtIntegrator.mjINT_IMPLICITFAST
+        set_physics_options(spec, TIMESTEP)
         add_full_cube(spec.worldbody, spec, state or CubeState.solved(), params or CubeParams(),
                       pos=(0, 0, 0.2), free=False)  # fmt: skip
         for face in FACES:
