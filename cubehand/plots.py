@@ -12,11 +12,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 
 def plot_training_log(log: Path, out: Path, window: int = 20) -> Path:
-    """Mean reward, success and drop rates (pooled over ``window`` rollouts) and ADR entropy
-    against environment steps, as a PNG."""
+    """Mean reward, success and drop rates and successes per episode (pooled over ``window``
+    rollouts) and ADR entropy against environment steps, as a PNG."""
     records = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
     steps = [r["steps"] for r in records]
-    figure, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    figure, axes = plt.subplots(1, 4, figsize=(17, 3.6))
     axes[0].plot(steps, [r["mean_reward"] for r in records])
     axes[0].set_title("mean reward per step")
     for kind in ("rotate", "flip"):
@@ -31,10 +31,16 @@ def plot_training_log(log: Path, out: Path, window: int = 20) -> Path:
     axes[1].set_title(f"rates over windows of {window} rollouts")
     axes[1].set_ylim(-0.02, 1.02)
     axes[1].legend(fontsize=8)
+    successes = _windowed(
+        records, window, lambda r: ((r.get("mean_successes") or 0) * r["episodes"], r["episodes"])
+    )
+    if successes:
+        axes[2].plot(*zip(*successes, strict=True))
+    axes[2].set_title(f"goals met per episode (windows of {window})")
     entropy = [(r["steps"], r["adr_entropy"]) for r in records if "adr_entropy" in r]
     if entropy:
-        axes[2].plot(*zip(*entropy, strict=True))
-    axes[2].set_title("ADR entropy (nats per dimension)")
+        axes[3].plot(*zip(*entropy, strict=True))
+    axes[3].set_title("ADR entropy (nats per dimension)")
     for axis in axes:
         axis.set_xlabel("environment steps")
         axis.grid(alpha=0.3)

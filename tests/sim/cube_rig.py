@@ -7,8 +7,8 @@ import numpy as np
 
 from cubehand.sim.cube_full import add_full_cube
 from cubehand.sim.cube_params import CubeParams
-from cubehand.sim.scene import set_physics_options
 from cubehand.sim.cube_parts import detent_name, detent_targets, hinge_name
+from cubehand.sim.scene import set_physics_options
 from cubehand.solver.facelets import FACES
 from cubehand.solver.state import CubeState
 
