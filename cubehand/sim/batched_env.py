@@ -89,16 +89,15 @@ class BatchedCubeEnv:
                 results[index] = env.finish_step()
 
         list(self._pool.map(step_share, self._shares))
-        observations = [result[0] for result in results]
-        infos = [result[4] for result in results]
-        ended = [i for i, result in enumerate(results) if result[2] or result[3]]
+        observations, rewards, terminated, truncated, infos = map(list, zip(*results, strict=True))
+        ended = [i for i in range(self.n_envs) if terminated[i] or truncated[i]]
         for index in ended:
             infos[index] = infos[index] | {"episode_tag": self._tags[index]}
         for index, obs in self._reset_envs(ended).items():
             observations[index] = obs
         return (
-            _stack(observations), np.array([r[1] for r in results], dtype=np.float32),
-            np.array([r[2] for r in results]), np.array([r[3] for r in results]), infos,
+            _stack(observations), np.array(rewards, dtype=np.float32),
+            np.array(terminated), np.array(truncated), infos,
         )  # fmt: skip
 
     def close(self) -> None:

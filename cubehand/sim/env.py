@@ -278,9 +278,8 @@ class CubeEnv(gym.Env):
         cube always can)."""
         if self.scene.config.cube != "locked" or self._model_up() == "U":
             return True
-        return bool(np.all(np.abs(self.tracker.misalignment(self._model_angles())) < (
-            self.tracker.tolerance
-        )))  # fmt: skip
+        misalignment = self.tracker.misalignment(self._model_angles())
+        return bool(np.all(np.abs(misalignment) < self.tracker.tolerance))
 
     def _goal_met(self) -> bool:
         if self.goal is None:
@@ -442,7 +441,7 @@ class CubeEnv(gym.Env):
         self._joint_qpos, self._joint_dof = model.jnt_qposadr[joints], model.jnt_dofadr[joints]
         data = mujoco.MjData(self.scene.model)
         settle(self.scene, data)
-        hand = hand_rotation(self.scene.model, data)
+        hand = hand_rotation(self.scene.model, data, self._palm_body)
         core = data.xpos[self._core] - data.xpos[self._palm_body]
         self._rest_offset = hand.T @ core
 

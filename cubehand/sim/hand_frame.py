@@ -30,11 +30,6 @@ def hand_rotation(
     return data.xmat[palm].reshape(3, 3) @ _HAND_AXES_IN_PALM
 
 
-def palm_position(model: mujoco.MjModel, data: mujoco.MjData) -> np.ndarray:
-    """World position of the palm body."""
-    return data.xpos[palm_body(model)].copy()
-
-
 def palm_body(model: mujoco.MjModel) -> int:
     """Index of the palm body."""
     return int(model.body(PALM_BODY).id)
