@@ -23,7 +23,7 @@ from cubehand.config_files import load_yaml_config
 from cubehand.perception.dataset import Batch, DatasetConfig, generate, read_shards
 from cubehand.perception.metrics import pose_errors, pose_loss, summarize
 from cubehand.perception.model import PoseNet, VisionConfig, decode
-from cubehand.perception.weights import save_vision
+from cubehand.perception.weights import load_vision, save_vision
 from cubehand.solver.errors import CubeError
 
 
@@ -39,6 +39,11 @@ class VisionTrainConfig(BaseModel):
     epochs: int = Field(20, ge=1)
     batch_size: int = Field(64, ge=1)
     learning_rate: float = Field(1e-3, gt=0)
+    init_weights: Path | None = Field(
+        None,
+        description="vision safetensors to start from (fine-tuning), relative to the working "
+        "directory; unused when resuming",
+    )
     weight_decay: float = Field(1e-4, ge=0)
     torch_threads: int = Field(2, ge=1, description="threads for the network")
     device: str = Field(
@@ -75,6 +80,8 @@ class VisionTraining:
         self.checkpoint = out_dir / "checkpoint.pt"
         if self.checkpoint.exists():
             self._resume()
+        elif config.init_weights is not None:
+            self._start_from(config.init_weights)
 
     @property
     def data_dir(self) -> Path:
@@ -160,6 +167,13 @@ class VisionTraining:
         partial.replace(self.checkpoint)
         info = {"epoch": self.epoch, "data": self.config.data.model_dump(mode="json")}
         save_vision(self.network, self.out_dir / "vision.safetensors", info)
+
+    def _start_from(self, path: Path) -> None:
+        """Copy the weights at ``path`` into the network, which must have their shape."""
+        trained = load_vision(path)
+        if trained.config != self.config.network:
+            raise CubeError(f"init_weights {path} were trained with another network config")
+        self.network.load_state_dict(trained.state_dict())
 
     def _resume(self) -> None:
         try:

@@ -153,3 +153,23 @@ def test_data_only_needs_no_cuda_even_when_the_config_asks_for_it(
     assert main([*args, "--data-only"]) == 0
     assert main(args) == 2  # training itself says it needs CUDA
     assert "CUDA is not available" in capsys.readouterr().err
+
+
+def test_init_weights_start_a_run_from_trained_weights(config_file, tmp_path):
+    config = load_vision_config(config_file)
+    trained = VisionTraining(config.model_copy(update={"seed": 7}), tmp_path / "a")
+    trained._save()
+    weights = tmp_path / "a" / "vision.safetensors"
+    fresh = VisionTraining(config, tmp_path / "b").network.state_dict()
+    started = VisionTraining(config.model_copy(update={"init_weights": weights}), tmp_path / "c")
+    for key, value in started.network.state_dict().items():
+        assert np.array_equal(value.numpy(), trained.network.state_dict()[key].numpy()), key
+    trained_state = trained.network.state_dict()
+    assert any(not np.array_equal(v.numpy(), fresh[k].numpy()) for k, v in trained_state.items())
+    other = config.network.model_copy(update={"hidden": 16})
+    with pytest.raises(CubeError, match="another network config"):
+        VisionTraining(config.model_copy(update={"init_weights": weights, "network": other}),
+                       tmp_path / "d")  # fmt: skip
+    missing = config.model_copy(update={"init_weights": tmp_path / "none"})
+    with pytest.raises(CubeError, match="do not exist"):
+        VisionTraining(missing, tmp_path / "e")

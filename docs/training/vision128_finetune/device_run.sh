@@ -1,0 +1,55 @@
+# How the fine-tuned pose network was made on the lent GPU machine (16 cores, one H100),
+# in two calls on the same warm machine. Transport only: the wheels (.whl), GL libraries
+# (.gl) and a copy of gymnasium-robotics' hand assets plus a kociemba stand-in (.devsite)
+# were carried because that machine has no package index.
+# Call 1 (444 s): CONFIG=configs/vision128_finetune.yaml GEN_S=285 TRAIN_S=230 bash run_vision.sh
+#   -> 198 contiguous shards (train_shards set to 198), 24 epochs from the weights shipped at 0439013.
+# Call 2 (170 s): mkdir -p runs/vision128_finetune2 && ln -sfn ../vision128_finetune/data runs/vision128_finetune2/data
+#   CONFIG=configs/vision128_finetune2.yaml GEN_S=75 TRAIN_S=150 bash run_vision.sh
+#   -> the same data extended to 240 shards, 12 epochs from call 1's weights.
+#!/bin/bash
+# Device burst: render vision data on 15 processes, train on the GPU. Writes to $OUT.
+set -u
+CONFIG=${CONFIG:-configs/vision128.yaml}
+NAME=$(sed -n "s/^name: *//p" $CONFIG)
+START=$(date +%s)
+el() { echo "[$(( $(date +%s) - START )) s] $*"; }
+for f in .gl/*.deb; do dpkg -x $f /; done; ldconfig
+PY=${PY:-python3}
+if ! $PY -c "import mujoco" 2>/dev/null; then python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .whl/*.whl || exit 3; fi
+export PYTHONPATH=/tmp/site:$PWD/.devsite:$PWD MUJOCO_GL=egl PYTHONUNBUFFERED=1 OMP_NUM_THREADS=1
+ch() { $PY -c 'import sys; from cubehand.cli.app import main; sys.exit(main(sys.argv[1:]))' "$@"; }
+nvidia-smi -L 2>/dev/null; nproc
+probe() { $PY -c "
+import mujoco, time
+from cubehand.perception.dataset import DatasetConfig, RenderSource
+import numpy as np
+s=RenderSource(DatasetConfig(resolution=128)); t=time.perf_counter(); b=s.batch(20, np.random.default_rng(5)); print('probe 20 samples', round(time.perf_counter()-t,2),'s', b.images.mean())
+"; }
+if ! probe; then
+  export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
+  probe || { el "render probe failed"; exit 4; }
+fi
+el "rendering"
+timeout ${GEN_S:-290} $PY -c 'import sys; from cubehand.cli.app import main; sys.exit(main(sys.argv[1:]))' train vision --config $CONFIG --workers ${WORKERS:-15} --data-only > $OUT/gen.log 2>&1
+el "render stopped rc=$?"
+pkill -9 -f spawn_main; sleep 1
+NAME=$NAME CONFIG=$CONFIG $PY - <<'PY'
+import os, pathlib, re
+d = pathlib.Path("runs") / os.environ["NAME"] / "data" / "train"
+have = sorted(int(p.name[6:11]) for p in d.glob("shard-*[0-9].npz"))
+n = 0
+while n in have: n += 1
+for i in have:
+    if i >= n: (d / f"shard-{i:05d}.npz").unlink()
+for p in d.glob("*.partial.npz"): p.unlink()
+cfg = pathlib.Path(os.environ["CONFIG"]); s = cfg.read_text()
+s = re.sub(r"train_shards: \d+", f"train_shards: {n}", s); cfg.write_text(s)
+print("contiguous shards", n, "renders", n * 256)
+PY
+cp $CONFIG $OUT/
+el "training"
+timeout ${TRAIN_S:-200} $PY -c 'import sys; from cubehand.cli.app import main; sys.exit(main(sys.argv[1:]))' train vision --config $CONFIG > $OUT/train.log 2>&1
+el "train stopped rc=$?"
+cp runs/$NAME/log.jsonl runs/$NAME/vision.safetensors $OUT/ 2>/dev/null
+ls -la runs/$NAME $OUT; tail -3 $OUT/gen.log; tail -20 $OUT/train.log
