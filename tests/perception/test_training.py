@@ -162,9 +162,9 @@ def test_init_weights_start_a_run_from_trained_weights(config_file, tmp_path):
     weights = tmp_path / "a" / "vision.safetensors"
     fresh = VisionTraining(config, tmp_path / "b").network.state_dict()
     started = VisionTraining(config.model_copy(update={"init_weights": weights}), tmp_path / "c")
-    for key, value in started.network.state_dict().items():
-        assert np.array_equal(value.numpy(), trained.network.state_dict()[key].numpy()), key
     trained_state = trained.network.state_dict()
+    for key, value in started.network.state_dict().items():
+        assert np.array_equal(value.numpy(), trained_state[key].numpy()), key
     assert any(not np.array_equal(v.numpy(), fresh[k].numpy()) for k, v in trained_state.items())
     other = config.network.model_copy(update={"hidden": 16})
     with pytest.raises(CubeError, match="another network config"):

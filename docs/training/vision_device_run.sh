@@ -1,13 +1,18 @@
-# How the fine-tuned pose network was made on the lent GPU machine (16 cores, one H100),
-# in two calls on the same warm machine. Transport only: the wheels (.whl), GL libraries
-# (.gl) and a copy of gymnasium-robotics' hand assets plus a kociemba stand-in (.devsite)
-# were carried because that machine has no package index.
-# Call 1 (444 s): CONFIG=configs/vision128_finetune.yaml GEN_S=285 TRAIN_S=230 bash run_vision.sh
-#   -> 198 contiguous shards (train_shards set to 198), 24 epochs from the weights shipped at 0439013.
-# Call 2 (170 s): mkdir -p runs/vision128_finetune2 && ln -sfn ../vision128_finetune/data runs/vision128_finetune2/data
-#   CONFIG=configs/vision128_finetune2.yaml GEN_S=75 TRAIN_S=150 bash run_vision.sh
-#   -> the same data extended to 240 shards, 12 epochs from call 1's weights.
 #!/bin/bash
+# How the shipped pose network was made on the lent GPU machine (16 cores, one H100): the
+# device script, run from the repository root with $OUT set by the machine. Transport only:
+# the wheels (.whl), GL libraries (.gl) and a copy of gymnasium-robotics' hand assets plus a
+# kociemba stand-in (.devsite) were carried because that machine has no package index.
+#
+# configs/vision128.yaml (CONFIG left at its default), two calls on the same machine and data:
+#   GEN_S=285 TRAIN_S=215 bash vision_device_run.sh   (213 shards, 16 epochs, a first look)
+#   then epochs 20, checkpoint removed: GEN_S=100 TRAIN_S=200   (265 contiguous shards in all)
+# Fine-tuning from those weights, two calls on one warm machine:
+#   CONFIG=configs/vision128_finetune.yaml GEN_S=285 TRAIN_S=230 bash vision_device_run.sh  (444 s)
+#     -> 198 contiguous shards (train_shards set to 198), 24 epochs from the weights shipped at 0439013.
+#   mkdir -p runs/vision128_finetune2 && ln -sfn ../vision128_finetune/data runs/vision128_finetune2/data
+#   CONFIG=configs/vision128_finetune2.yaml GEN_S=75 TRAIN_S=150 bash vision_device_run.sh  (170 s)
+#     -> the same data extended to 240 shards, 12 epochs from the previous call's weights (shipped).
 # Device burst: render vision data on 15 processes, train on the GPU. Writes to $OUT.
 set -u
 CONFIG=${CONFIG:-configs/vision128.yaml}
