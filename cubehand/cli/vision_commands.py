@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from cubehand.cli.progress import counting_progress, measure_table
+from cubehand.perception.averaging import write_average
 from cubehand.perception.dataset import DatasetConfig, generate, missing_shards, read_shards
 from cubehand.perception.examples import example_grid
 from cubehand.perception.metrics import pose_errors, summarize
@@ -74,6 +75,19 @@ def train_vision(
 
         run.run(on_batch, on_epoch)
     _console.print(f"weights {run.out_dir / 'vision.safetensors'}, log {run.out_dir / 'log.jsonl'}")
+
+
+def average_vision(
+    weights: Annotated[list[Path], typer.Argument(help="two or more vision safetensors files")],
+    out: Annotated[Path, typer.Option(help="where to write the averaged weights")],
+    share: Annotated[
+        list[float] | None,
+        typer.Option(help="each file's share of the mean, in order (default: equal)"),
+    ] = None,
+) -> None:
+    """Average the weights of pose networks fine-tuned from one another (a model soup)."""
+    write_average(weights, out, share or None)
+    _console.print(f"wrote {out} (the mean of {len(weights)} networks)")
 
 
 def eval_vision(

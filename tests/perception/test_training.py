@@ -8,7 +8,7 @@ import pytest
 from cubehand.cli.app import main
 from cubehand.perception.estimator import PoseEstimator
 from cubehand.perception.training import VisionTraining, load_vision_config
-from cubehand.perception.weights import load_vision
+from cubehand.perception.weights import load_vision, vision_info
 from cubehand.solver.errors import CubeError
 
 TINY = {
@@ -173,3 +173,38 @@ def test_init_weights_start_a_run_from_trained_weights(config_file, tmp_path):
     missing = config.model_copy(update={"init_weights": tmp_path / "none"})
     with pytest.raises(CubeError, match="do not exist"):
         VisionTraining(missing, tmp_path / "e")
+
+
+def test_averaged_weights_are_the_weighted_mean_and_mismatches_are_refused(
+    config_file, tmp_path, capsys
+):
+    config = load_vision_config(config_file)
+    paths = []
+    for seed in (1, 2):
+        run = VisionTraining(config.model_copy(update={"seed": seed}), tmp_path / f"s{seed}")
+        run._save()
+        paths.append(tmp_path / f"s{seed}" / "vision.safetensors")
+    out = tmp_path / "mean.safetensors"
+    assert main(["train", "vision-average", str(paths[0]), str(paths[1]), "--out", str(out),
+                 "--share", "0.25", "--share", "0.75"]) == 0  # fmt: skip
+    a, b = (load_vision(p).state_dict() for p in paths)
+    mean = load_vision(out).state_dict()
+    floats = [k for k, v in a.items() if v.is_floating_point()]
+    assert any(not np.allclose(a[k].numpy(), b[k].numpy()) for k in floats)
+    for key in floats:
+        np.testing.assert_allclose(mean[key].numpy(), 0.25 * a[key].numpy() + 0.75 * b[key].numpy(),
+                                   rtol=1e-5, atol=1e-6)  # fmt: skip
+    assert [s["share"] for s in vision_info(out)["averaged_from"]] == [0.25, 0.75]
+    assert vision_info(out)["data"] == vision_info(paths[0])["data"]
+    other = config.model_copy(update={"network": config.network.model_copy(update={"hidden": 16})})
+    VisionTraining(other, tmp_path / "other")._save()
+    capsys.readouterr()
+    other_weights = str(tmp_path / "other" / "vision.safetensors")
+    code = main(["train", "vision-average", str(paths[0]), other_weights, "--out",
+                 str(tmp_path / "x")])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code != 0 and "different network" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x").exists()
+    assert main(["train", "vision-average", str(paths[0]), "--out", str(tmp_path / "y")]) != 0
+    assert main(["train", "vision-average", *map(str, paths), "--out", str(tmp_path / "z"),
+                 "--share", "0.5"]) != 0  # fmt: skip
