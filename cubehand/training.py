@@ -27,6 +27,7 @@ from cubehand.skills.flip_curriculum import (
     FlipCurriculumConfig,
     sum_flip_outcomes,
 )
+from cubehand.skills.layer_lock import LayerLock, LayerLockConfig
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
 from cubehand.solver.errors import CubeError
 
@@ -66,6 +67,11 @@ class TrainConfig(BaseModel):
     adr: AdrConfig | None = Field(default_factory=AdrConfig, description="null turns ADR off")
     flip_curriculum: FlipCurriculumConfig | None = Field(
         None, description="draw flip directions that fail more often more often; null: uniform"
+    )
+    layer_lock: LayerLockConfig | None = Field(
+        None,
+        description="damp the faces a goal does not turn, less as rotations succeed "
+        "(cubehand.skills.layer_lock); null: the cube as built",
     )
     adr_parameters: list[str] = Field(
         default_factory=lambda: [p.name for p in PARAMETERS if p.name != "cube_size"],
@@ -117,6 +123,8 @@ class TrainingRun:
             None if config.flip_curriculum is None else FlipCurriculum(config.flip_curriculum)
         )
         self._share_flip_weights()
+        self.layer_lock = None if config.layer_lock is None else LayerLock(config.layer_lock)
+        self._share_layer_lock()
         self.wall_seconds = 0.0
         self.recent: list[dict[str, Any]] = []
 
@@ -131,12 +139,20 @@ class TrainingRun:
             self.adr.record(info.get("episode_tag"), info["successes"])
         if self.flip_curriculum is not None:
             self.flip_curriculum.record(info["flips"])
+        if self.layer_lock is not None:
+            self.layer_lock.record(info["met"]["rotate"], info["attempts"]["rotate"])
 
     def _share_flip_weights(self) -> None:
         """Hand the curriculum's flip-direction weights to every environment."""
         weights = None if self.flip_curriculum is None else self.flip_curriculum.weights()
         for env in self.env.envs:
             env.flip_weights = weights
+
+    def _share_layer_lock(self) -> None:
+        """Hand the curriculum's layer lock to every environment (0 without one)."""
+        value = 0.0 if self.layer_lock is None else self.layer_lock.value
+        for env in self.env.envs:
+            env.layer_lock = value
 
     def run(self, on_rollout: Callable[[dict[str, Any]], None] | None = None) -> None:
         """Train until ``total_steps``, logging each rollout and checkpointing regularly."""
@@ -146,6 +162,7 @@ class TrainingRun:
             tic = time.perf_counter()
             stats = self.trainer.train_rollout()
             self._share_flip_weights()
+            self._share_layer_lock()
             elapsed = time.perf_counter() - tic
             self.wall_seconds += elapsed
             rollouts += 1
@@ -203,6 +220,8 @@ class TrainingRun:
             record["flip_directions"] = sum_flip_outcomes(e["flips"] for e in episodes)
         if self.flip_curriculum is not None:
             record["flip_weights"] = self.flip_curriculum.weights()
+        if self.layer_lock is not None:
+            record["layer_lock"] = self.layer_lock.value
         if self.adr is not None:
             record["adr_entropy"] = self.adr.entropy()
             record["adr_ranges"] = {k: list(v) for k, v in self.adr.ranges.items()}
@@ -217,6 +236,7 @@ class TrainingRun:
             "flip_curriculum": (
                 None if self.flip_curriculum is None else self.flip_curriculum.state_dict()
             ),
+            "layer_lock": None if self.layer_lock is None else self.layer_lock.state_dict(),
             "config": self.config.model_dump(mode="json"),
             "wall_seconds": self.wall_seconds,
         }
@@ -241,6 +261,9 @@ class TrainingRun:
             if self.flip_curriculum is not None and state.get("flip_curriculum") is not None:
                 self.flip_curriculum.load_state_dict(state["flip_curriculum"])
                 self._share_flip_weights()
+            if self.layer_lock is not None and state.get("layer_lock") is not None:
+                self.layer_lock.load_state_dict(state["layer_lock"])
+                self._share_layer_lock()
         except (RuntimeError, ValueError, KeyError, TypeError) as error:
             message = " ".join(str(error).split())[:200]
             raise CheckpointError(f"{path} does not fit this configuration: {message}") from None

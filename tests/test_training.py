@@ -203,3 +203,21 @@ def test_flip_curriculum_is_logged_checkpointed_and_resumed(yaml_file, tmp_path)
     assert again.flip_curriculum.state_dict() == run.flip_curriculum.state_dict()
     assert again.env.envs[0].flip_weights == run.flip_curriculum.weights()
     assert len(set(run.flip_curriculum.weights().values())) > 1
+
+
+def test_layer_lock_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):
+    lock = {"start": 3.0, "window": 1, "unlock_at": 0.5, "relock_at": 0.0}
+    config = load_train_config(
+        yaml_file(TINY | {"layer_lock": lock, "env": {**TINY["env"], "rotate_probability": 1.0}})
+    )
+    run = TrainingRun(config, tmp_path / "run")
+    assert all(env.layer_lock == 3.0 for env in run.env.envs)
+    run.run()
+    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert all(line["layer_lock"] == 3.0 for line in lines)  # no rotation met in 32 steps
+    run.layer_lock.record(1, 1)  # one met: unlock a step, then save
+    run.save()
+    again = TrainingRun(config, tmp_path / "again")
+    again.resume(tmp_path / "run" / "checkpoint.pt")
+    assert again.layer_lock.value == 1.5
+    assert all(env.layer_lock == 1.5 for env in again.env.envs)

@@ -116,6 +116,14 @@ class CubeEnv(gym.Env):
         #: ``little``; see :mod:`cubehand.skills.flip_curriculum`); ``None`` draws the four
         #: side faces uniformly.
         self.flip_weights: Mapping[str, float] | None = None
+        #: Curriculum from the locked toward the mechanical cube (see
+        #: :mod:`cubehand.skills.layer_lock`): extra damping (N m s/rad) on the hinges of the
+        #: faces that the current goal does not turn, set at each goal. Damping, not dry
+        #: friction: MuJoCo's frictionloss is a soft constraint that these light hinges creep
+        #: through (0.3 N m of it let 0.1 N m turn a face 49 degrees in a second), while
+        #: the implicit integrator makes heavy damping exact and stable. 0 (every
+        #: evaluation): the cube as built.
+        self.layer_lock = 0.0
         self._build(self.config.scene)
         self.action_space = gym.spaces.MultiDiscrete([ACTION_BINS] * len(self.scene.hand_actuators))
         sizes = observation_sizes()
@@ -261,6 +269,15 @@ class CubeEnv(gym.Env):
         if self.goal is not None and self.goal.kind == "rotate":
             index = FACES.index(self.goal.face)
             self.goal_angles[index] += -QUARTER if self.goal.direction == "cw" else QUARTER
+        self._lock_layers()
+
+    def _lock_layers(self) -> None:
+        """Add :attr:`layer_lock` to the damping of every hinge but the one the goal turns."""
+        turned = self.goal is not None and self.goal.kind == "rotate"
+        extra = np.full(len(self._hinge_faces), self.layer_lock)
+        if turned:
+            extra[self._hinge_faces == FACES.index(self.goal.face)] = 0.0
+        self.scene.model.dof_damping[self.scene.hinge_dof] = self._hinge_damping + extra
 
     def _start_next_goal(self) -> None:
         """Re-anchor the locked cube to the face now up, then draw and start the next goal."""
@@ -430,6 +447,7 @@ class CubeEnv(gym.Env):
         self.randomizer = PhysicsRandomizer(self.scene.model)
         model = self.scene.model
         self._core = model.body("cube:core").id
+        self._hinge_damping = model.dof_damping[self.scene.hinge_dof].copy()
         self._palm_body = palm_body(model)
         self.perturbation = (
             None

@@ -234,3 +234,33 @@ def test_a_locked_cube_tipped_over_with_its_top_layer_half_turned_cannot_go_on()
     mujoco.mj_forward(env.scene.model, env.data)
     env._read_hand_frame()
     assert not env._can_go_on()
+
+
+def test_layer_lock_damps_the_faces_the_goal_does_not_turn_and_they_hold():
+    env = make_env("full")
+    nominal = env.scene.model.dof_damping[env.scene.hinge_dof].copy()
+    env.layer_lock = 5.0
+    moves = parse_moves("U")
+    start = CubeState.solved().apply(tuple(m.inverse() for m in reversed(moves)))
+    plan = schedule_minimal(start, Orientation.identity(), moves)
+    env.reset(seed=0, options={"state": start, "subgoals": plan.subgoals})
+    damping = env.scene.model.dof_damping[env.scene.hinge_dof]
+    assert env.goal.kind == "rotate" and env.goal.face == "U" and env.scene.faces[0] == "U"
+    np.testing.assert_allclose(damping, nominal + [0, 5, 5, 5, 5, 5])
+    # A push on the damped right face hardly turns it; the top face still turns the goal.
+    right = env.scene.hinge_qpos[1]
+    env.data.qfrc_applied[env.scene.hinge_dof[1]] = 0.05
+    for _ in range(5):
+        env.step(NO_OP)
+    env.data.qfrc_applied[env.scene.hinge_dof[1]] = 0.0
+    assert abs(env.data.qpos[right]) < 0.05
+    _, terminated, info = _drive_face(env, 0, -0.06, np.pi / 4 + 0.1)
+    assert terminated and info["successes"] == 1
+    # Without the lock the same push turns the right face far.
+    env.layer_lock = 0.0
+    env.reset(seed=0)
+    np.testing.assert_allclose(env.scene.model.dof_damping[env.scene.hinge_dof], nominal)
+    env.data.qfrc_applied[env.scene.hinge_dof[1]] = 0.05
+    for _ in range(5):
+        env.step(NO_OP)
+    assert abs(env.data.qpos[right]) > 0.2
