@@ -120,7 +120,7 @@ class CubeEnv(gym.Env):
         #: :mod:`cubehand.skills.layer_lock`): extra damping (N m s/rad) on the hinges of the
         #: faces that the current goal does not turn, set at each goal. Damping, not dry
         #: friction: MuJoCo's frictionloss is a soft constraint that these light hinges creep
-        #: through (0.3 N m of it let 0.1 N m turn a face 49 degrees in a second), while
+        #: through (0.31 N m of it let 0.1 N m turn a face 49 degrees in a second), while
         #: the implicit integrator makes heavy damping exact and stable. 0 (every
         #: evaluation): the cube as built.
         self.layer_lock = 0.0

@@ -2,8 +2,8 @@
 
 Skills pre-trained on the locked cube turn side and bottom layers of the mechanical cube
 instead of its top. The environment can damp the hinges of every face that the current
-goal does not turn (:attr:`cubehand.sim.env.CubeEnv.layer_lock`, N m s/rad), which makes
-the mechanical cube behave nearly like the locked one; this curriculum takes that damping
+goal does not turn (:attr:`cubehand.sim.env.CubeEnv.layer_lock`, N m s/rad), which keeps
+those faces nearly still, as on the locked cube; this curriculum takes that damping
 away as the rotations succeed, and puts it back if they collapse, with the two-threshold
 rule of ADR (``../shared/reference/dactyl-facts.md``): after every ``window`` rotate goals,
 a success rate of at least ``unlock_at`` multiplies the lock by ``factor``, one of at most
