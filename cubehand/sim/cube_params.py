@@ -33,6 +33,13 @@ class CubeParams(BaseModel):
     hinge_frictionloss: float = Field(
         0.005, ge=0.0, description="dry friction of face hinges (N m)"
     )
+    ball_damping: float | None = Field(
+        None,
+        ge=0.0,
+        description="damping of the full cube's 20 ball joints (N m s/rad); None: as the "
+        "face hinges. Each of a layer's 8 ball joints adds to its centre's, so a full-cube "
+        "layer has 9 times the damping of the locked cube's top",
+    )
 
     @property
     def pitch(self) -> float:
