@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import torch
-
 from cubehand.perception.model import PoseNet
 from cubehand.perception.weights import load_vision, save_vision, vision_info
 from cubehand.solver.errors import CubeError
@@ -23,11 +21,7 @@ def average_networks(paths: list[Path], shares: list[float] | None = None) -> Po
         CubeError: with fewer than two networks, shares that do not fit, or networks of
             different configs.
     """
-    if len(paths) < 2:
-        raise CubeError("averaging needs at least two weight files")
-    shares = [1.0 / len(paths)] * len(paths) if shares is None else shares
-    if len(shares) != len(paths) or min(shares) < 0 or abs(sum(shares) - 1.0) > 1e-6:
-        raise CubeError(f"{len(paths)} weight files need as many shares >= 0 summing to 1")
+    shares = _checked_shares(paths, shares)
     networks = [load_vision(path) for path in paths]
     first = networks[0]
     for path, network in zip(paths[1:], networks[1:], strict=True):
@@ -47,12 +41,22 @@ def average_networks(paths: list[Path], shares: list[float] | None = None) -> Po
 def write_average(paths: list[Path], out: Path, shares: list[float] | None = None) -> PoseNet:
     """Average the networks at ``paths`` into ``out``; its info keeps the first's data
     settings (so ``eval vision`` draws the same held-out renders) and names the sources."""
+    shares = _checked_shares(paths, shares)
     network = average_networks(paths, shares)
     info = vision_info(paths[0])
     info["averaged_from"] = [
         {"path": str(path), "share": share, "epoch": vision_info(path).get("epoch")}
-        for path, share in zip(paths, shares or [1.0 / len(paths)] * len(paths), strict=True)
+        for path, share in zip(paths, shares, strict=True)
     ]
-    with torch.no_grad():
-        save_vision(network, out, info)
+    save_vision(network, out, info)
     return network
+
+
+def _checked_shares(paths: list[Path], shares: list[float] | None) -> list[float]:
+    """``shares``, or equal ones; refused unless one per path, none negative, summing to 1."""
+    if len(paths) < 2:
+        raise CubeError("averaging needs at least two weight files")
+    shares = [1.0 / len(paths)] * len(paths) if shares is None else shares
+    if len(shares) != len(paths) or min(shares) < 0 or abs(sum(shares) - 1.0) > 1e-6:
+        raise CubeError(f"{len(paths)} weight files need as many shares >= 0 summing to 1")
+    return shares

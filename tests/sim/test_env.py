@@ -91,9 +91,10 @@ def _drive_face(env, face_index, torque, limit):
     raise AssertionError("the goal was never met")
 
 
-def _env_running_plan(cube, solution):
+def _env_running_plan(cube, solution, layer_lock=0.0):
     """An environment reset to run the plan of ``solution`` from the state it solves."""
     env = make_env(cube)
+    env.layer_lock = layer_lock
     moves = parse_moves(solution)
     start = CubeState.solved().apply(tuple(m.inverse() for m in reversed(moves)))
     plan = schedule_minimal(start, Orientation.identity(), moves)
@@ -237,13 +238,8 @@ def test_a_locked_cube_tipped_over_with_its_top_layer_half_turned_cannot_go_on()
 
 
 def test_layer_lock_damps_the_faces_the_goal_does_not_turn_and_they_hold():
-    env = make_env("full")
-    nominal = env.scene.model.dof_damping[env.scene.hinge_dof].copy()
-    env.layer_lock = 5.0
-    moves = parse_moves("U")
-    start = CubeState.solved().apply(tuple(m.inverse() for m in reversed(moves)))
-    plan = schedule_minimal(start, Orientation.identity(), moves)
-    env.reset(seed=0, options={"state": start, "subgoals": plan.subgoals})
+    env, _ = _env_running_plan("full", "U", layer_lock=5.0)
+    nominal = np.full(6, env.config.scene.cube_params.hinge_damping)
     damping = env.scene.model.dof_damping[env.scene.hinge_dof]
     assert env.goal.kind == "rotate" and env.goal.face == "U" and env.scene.faces[0] == "U"
     np.testing.assert_allclose(damping, nominal + [0, 5, 5, 5, 5, 5])
