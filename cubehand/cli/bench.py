@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cubehand.benchmarks.mechanism import push_top_corner
 from cubehand.benchmarks.perturb import CONDITIONS, run_benchmark, write_report
 from cubehand.benchmarks.sim import batched_env_speed, single_env_speed
 from cubehand.benchmarks.solver import run_solver_benchmark, summary_markdown, summary_rows
@@ -82,6 +83,37 @@ def bench_sim(
         table.add_column(column, justify="right")
     for cube in ("locked", "full"):
         table.add_row(cube, f"{result[cube]['single']:.0f}", f"{result[cube]['batched']:.0f}")
+    _console.print(table)
+
+
+@app.command("mechanism")
+def bench_mechanism(
+    force: Annotated[
+        list[float] | None, typer.Option(help="push (N); repeat for several", min=0.0)
+    ] = None,
+    seconds: Annotated[float, typer.Option(min=0.08, help="longest push (s)")] = 2.0,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Finger-like pushes on a top corner of each cube model (core held): time to turn.
+
+    A sideways force on the centre of the top layer's URF corner piece, fading as the
+    layer speeds up; see :mod:`cubehand.benchmarks.mechanism`.
+    """
+    results = [
+        push_top_corner(cube, value, seconds=seconds)
+        for value in (force or [1.6, 2.5, 4.0])
+        for cube in ("locked", "full")
+    ]
+    if as_json:
+        print(json.dumps([r.as_dict() for r in results]))
+        return
+    table = Table(title=f"push on the top layer's URF corner, core held (up to {seconds:g} s)")
+    for column in ("cube", "push (N)", "quarter turn (s)", "top angle", "other faces", "blew up"):
+        table.add_column(column, justify="right")
+    for r in results:
+        turned = "-" if r.quarter_turn_s is None else f"{r.quarter_turn_s:.2f}"
+        table.add_row(r.cube, f"{r.force:g}", turned, f"{r.top_angle:.2f}",
+                      f"{r.other_faces:.3f}", "yes" if r.blew_up else "no")  # fmt: skip
     _console.print(table)
 
 

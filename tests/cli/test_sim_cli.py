@@ -41,3 +41,10 @@ def test_view_without_a_display_says_so(capsys, monkeypatch):
     monkeypatch.setattr("sys.platform", "linux")
     assert main(["view"]) == 2
     assert "needs a display" in capsys.readouterr().err
+
+
+def test_bench_mechanism_json(capsys):
+    assert main(["bench", "mechanism", "--force", "2.5", "--seconds", "1", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["cube"], r["force"]) for r in rows] == [("locked", 2.5), ("full", 2.5)]
+    assert rows[0]["quarter_turn_s"] is not None and rows[0]["quarter_turn_s"] <= 1.0
