@@ -20,6 +20,7 @@ from cubehand.sim.cube_geometry import cubelets
 from cubehand.sim.cube_locked import TOP_BODY, add_locked_cube
 from cubehand.sim.cube_params import CubeParams
 from cubehand.sim.cube_parts import detent_name, detent_targets, hinge_name
+from cubehand.sim.layer_welds import LayerWelds
 from cubehand.sim.scene import CubeModel, set_physics_options
 from cubehand.solver.facelets import FACES
 from cubehand.solver.state import CubeState
@@ -71,11 +72,14 @@ def push_top_corner(
     grid = next(piece.grid for piece in cubelets() if piece.name == PUSHED_PIECE)
     local = np.array(grid, dtype=float) * params.pitch
     up = np.array([0.0, 0.0, 1.0])
+    welds = LayerWelds.of(model, params) if cube == "full" else None
     mujoco.mj_forward(model, data)
     quarter_turn_s = None
     steps = int(round(seconds / (timestep * substeps)))
     for step in range(steps):
         data.ctrl[detents] = detent_targets(data.qpos[qpos])
+        if welds is not None:
+            welds.update(model, data, data.qpos[qpos])
         for _ in range(substeps):
             data.qfrc_applied[:] = 0.0
             point = data.xpos[body] + data.xmat[body].reshape(3, 3) @ local
@@ -83,9 +87,7 @@ def push_top_corner(
             fade = max(0.0, 1.0 - data.qvel[top_dof] / FADE_SPEED)
             if data.qpos[qpos[0]] < np.pi / 4:
                 push = force * fade * tangent / np.linalg.norm(tangent)
-                mujoco.mj_applyFT(
-                    model, data, push, np.zeros(3), point, body, data.qfrc_applied
-                )
+                mujoco.mj_applyFT(model, data, push, np.zeros(3), point, body, data.qfrc_applied)
             mujoco.mj_step(model, data)
         if quarter_turn_s is None and data.qpos[qpos[0]] >= np.pi / 4:
             quarter_turn_s = round((step + 1) * timestep * substeps, 3)

@@ -23,6 +23,7 @@ from cubehand.sim.cube_parts import (
     add_sticker,
     bevelled_box_vertices,
 )
+from cubehand.sim.layer_welds import add_layer_welds
 from cubehand.solver.state import CubeState
 
 CUBELET_MESH = "cube:cubelet"
@@ -50,6 +51,7 @@ def add_full_cube(
     )  # fmt: skip
     half = 0.5 * (pitch - params.gap)
     ball_damping = params.hinge_damping if params.ball_damping is None else params.ball_damping
+    ball_armature = params.armature if params.ball_armature is None else params.ball_armature
     if params.bevel > 0:
         spec.add_mesh(name=CUBELET_MESH, uservert=bevelled_box_vertices(half, params.bevel))
         shape = {"type": mujoco.mjtGeom.mjGEOM_MESH, "meshname": CUBELET_MESH}
@@ -62,7 +64,7 @@ def add_full_cube(
         else:
             body.add_joint(
                 name=f"cube:ball:{piece.name}", type=mujoco.mjtJoint.mjJNT_BALL,
-                damping=ball_damping, armature=params.armature,
+                damping=ball_damping, armature=ball_armature,
             )  # fmt: skip
         centre = np.array(piece.grid, dtype=float) * pitch
         body.add_geom(
@@ -72,4 +74,6 @@ def add_full_cube(
         )  # fmt: skip
         for index in piece.facelets:
             add_sticker(body, index, centre, pitch, state.facelets[index])
+    if params.layer_welds:
+        add_layer_welds(spec)
     return core

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class CubeParams(BaseModel):
@@ -40,6 +40,34 @@ class CubeParams(BaseModel):
         "face hinges. Each of a layer's 8 ball joints adds to its centre's, so a full-cube "
         "layer has 9 times the damping of the locked cube's top",
     )
+    ball_armature: float | None = Field(
+        None,
+        gt=0.0,
+        description="armature of the full cube's 20 ball joints (kg m^2); None: as "
+        "``armature``. Like the damping, it adds up over a layer's 8 ball joints",
+    )
+    layer_welds: bool = Field(
+        True,
+        description="full cube: weld the turning layer into one body and the rest of the "
+        "cube into another while a face is turned (see cubehand.sim.layer_welds)",
+    )
+    weld_engage: float = Field(
+        0.04,
+        gt=0.0,
+        lt=0.7,
+        description="face angle off a quarter turn (rad) that engages the welds",
+    )
+    weld_release: float = Field(
+        0.02, gt=0.0, lt=0.7, description="face angle off a quarter turn (rad) that releases them"
+    )
+
+    @model_validator(mode="after")
+    def _release_below_engage(self) -> CubeParams:
+        if self.weld_release >= self.weld_engage:
+            raise ValueError(
+                f"weld_release ({self.weld_release}) must be below weld_engage ({self.weld_engage})"
+            )
+        return self
 
     @property
     def pitch(self) -> float:

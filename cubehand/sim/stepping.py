@@ -24,9 +24,13 @@ def rest_ctrl(scene: Scene) -> np.ndarray:
 
 
 def set_controls(scene: Scene, data: mujoco.MjData, hand_ctrl: np.ndarray) -> None:
-    """Set the hand's joint targets and aim each face detent at its nearest quarter turn."""
+    """Set the hand's joint targets, aim each face detent at its nearest quarter turn and
+    engage or release the full cube's layer welds."""
     data.ctrl[scene.hand_actuators] = np.clip(hand_ctrl, scene.hand_ctrl_low, scene.hand_ctrl_high)
-    data.ctrl[scene.detent_actuators] = detent_targets(data.qpos[scene.hinge_qpos])
+    angles = data.qpos[scene.hinge_qpos]
+    data.ctrl[scene.detent_actuators] = detent_targets(angles)
+    if scene.layer_welds is not None:
+        scene.layer_welds.update(scene.model, data, angles)
 
 
 def run_substeps(scene: Scene, data: mujoco.MjData) -> None:

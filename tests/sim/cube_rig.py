@@ -8,6 +8,7 @@ import numpy as np
 from cubehand.sim.cube_full import add_full_cube
 from cubehand.sim.cube_params import CubeParams
 from cubehand.sim.cube_parts import detent_name, detent_targets, hinge_name
+from cubehand.sim.layer_welds import LayerWelds
 from cubehand.sim.scene import set_physics_options
 from cubehand.solver.facelets import FACES
 from cubehand.solver.state import CubeState
@@ -33,6 +34,7 @@ class CubeRig:
         self.qpos = {f: self.model.jnt_qposadr[self.model.joint(hinge_name(f)).id] for f in FACES}
         self.detents = [self.model.actuator(detent_name(f)).id for f in FACES]
         self.motors = {f: self.model.actuator(f"test:{f}").id for f in FACES}
+        self.welds = LayerWelds.of(self.model, params or CubeParams())
         mujoco.mj_forward(self.model, self.data)
 
     def angles(self) -> np.ndarray:
@@ -47,6 +49,8 @@ class CubeRig:
         """Apply torques; faces in ``hold`` are servoed to an angle with their detent off."""
         for _ in range(int(round(seconds / (TIMESTEP * SUBSTEPS)))):
             self.data.ctrl[self.detents] = detent_targets(self.angles())
+            if self.welds is not None:
+                self.welds.update(self.model, self.data, self.angles())
             self.data.ctrl[list(self.motors.values())] = 0.0
             for face, torque in torques.items():
                 self.data.ctrl[self.motors[face]] = torque

@@ -252,11 +252,11 @@ def test_layer_lock_damps_the_faces_the_goal_does_not_turn_and_they_hold():
     assert abs(env.data.qpos[right]) < 0.05
     _, terminated, info = _drive_face(env, 0, -0.06, np.pi / 4 + 0.1)
     assert terminated and info["successes"] == 1
-    # Without the lock the same push turns the right face far.
+    # Without the lock the same push turns the right face several times as far.
     env.layer_lock = 0.0
     env.reset(seed=0)
     np.testing.assert_allclose(env.scene.model.dof_damping[env.scene.hinge_dof], nominal)
     env.data.qfrc_applied[env.scene.hinge_dof[1]] = 0.05
     for _ in range(5):
         env.step(NO_OP)
-    assert abs(env.data.qpos[right]) > 0.2
+    assert abs(env.data.qpos[right]) > 0.1

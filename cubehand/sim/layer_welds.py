@@ -1,0 +1,140 @@
+"""The full cube's interior as switched welds: the turning layer one rigid body, the rest another.
+
+A real cube's pieces are held in line by its interior (centre caps over the feet of the
+edges and corners). The bevelled boxes on ball joints of :mod:`cubehand.sim.cube_full` have
+no interior: pushed sideways like a fingertip pushes them, the top layer's pieces tilt a few
+degrees on their ball joints and catch on the layer below, and the layer jams near 0.2 rad
+under a push that turns the locked cube's top (``cubehand bench mechanism``).
+
+So, once a face is turned past ``weld_engage`` from its nearest quarter turn, weld
+constraints make that face's eight pieces move with its centre and every other piece, the
+other five centres included, with the core; each piece is welded at its aligned pose, so
+the welds also take out any tilt it had. This happens only when that face alone is off:
+several faces jolted out of line at once are left to the contacts, since welding them back
+in line would snap them with large forces. When the face is back within ``weld_release``
+of a quarter turn, every weld lets go, the pieces are free again and any face can start the
+next turn. Which face turns is still decided by the contacts and torques of the free mechanism:
+the welds only carry a turn that has begun. The state lives in ``MjData.eq_active`` (reset
+with the data); the aligned poses are written into the model's weld data on engaging.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mujoco
+import numpy as np
+
+from cubehand.sim.cube_geometry import cubelets
+from cubehand.sim.cube_params import CubeParams
+from cubehand.sim.cube_parts import CORE
+from cubehand.solver.facelets import FACE_NORMALS, FACES
+
+_NORMALS = np.array([FACE_NORMALS[face] for face in FACES], dtype=float)
+
+
+def weld_name(piece: str, target: str) -> str:
+    """Name of the weld holding ``piece`` to ``target`` (a face letter, or ``core``)."""
+    return f"cube:weld:{piece}:{target}"
+
+
+def add_layer_welds(spec: mujoco.MjSpec) -> None:
+    """Inactive welds: every piece to the core, every non-centre piece to each centre."""
+    for piece in cubelets():
+        targets = ["core"] if piece.is_centre else ["core", *FACES]
+        for target in targets:
+            weld = spec.add_equality(
+                type=mujoco.mjtEq.mjEQ_WELD, objtype=mujoco.mjtObj.mjOBJ_BODY,
+                name1=f"cube:{piece.name}", name2=CORE if target == "core" else f"cube:{target}",
+            )  # fmt: skip
+            weld.name = weld_name(piece.name, target)
+            weld.active = False
+
+
+@dataclass(frozen=True)
+class LayerWelds:
+    """The welds of one compiled full cube and the switch that engages them."""
+
+    core: int
+    piece_bodies: np.ndarray  # (26,) body ids, cubelet order (centres first, URFDLB)
+    home: np.ndarray  # (26, 3) grid positions of the pieces in the core frame
+    to_core: np.ndarray  # (26,) weld ids
+    to_centre: np.ndarray  # (26, 6) weld ids, -1 for the centres
+    engage: float
+    release: float
+
+    @classmethod
+    def of(cls, model: mujoco.MjModel, params: CubeParams) -> LayerWelds | None:
+        """The welds of a full cube built with ``params``; None if it was built without."""
+        if not params.layer_welds:
+            return None
+        return cls.from_model(model, params.weld_engage, params.weld_release)
+
+    @classmethod
+    def from_model(cls, model: mujoco.MjModel, engage: float, release: float) -> LayerWelds:
+        """Find the welds that :func:`add_layer_welds` added."""
+        pieces = cubelets()
+        to_centre = np.full((len(pieces), len(FACES)), -1)
+        for index, piece in enumerate(pieces):
+            if not piece.is_centre:
+                to_centre[index] = [model.equality(weld_name(piece.name, f)).id for f in FACES]
+        return cls(
+            core=model.body(CORE).id,
+            piece_bodies=np.array([model.body(f"cube:{p.name}").id for p in pieces]),
+            home=np.array([p.grid for p in pieces], dtype=float),
+            to_core=np.array([model.equality(weld_name(p.name, "core")).id for p in pieces]),
+            to_centre=to_centre,
+            engage=engage,
+            release=release,
+        )
+
+    def turning_face(self, data: mujoco.MjData) -> int | None:
+        """Index (URFDLB) of the face whose layer is welded to turn, or None when free."""
+        if not data.eq_active[self.to_core].any():
+            return None
+        return int(np.flatnonzero(~data.eq_active[self.to_core[: len(FACES)]].astype(bool))[0])
+
+    def update(self, model: mujoco.MjModel, data: mujoco.MjData, angles: np.ndarray) -> None:
+        """Engage or release the welds for the six face angles ``angles`` (rad, URFDLB)."""
+        quarter = np.pi / 2
+        off = np.abs(angles - np.round(angles / quarter) * quarter)
+        face = self.turning_face(data)
+        if face is not None and off[face] < self.release:
+            data.eq_active[:] = 0
+            face = None
+        turning = np.flatnonzero(off > self.engage)
+        if face is None and len(turning) == 1:  # several at once: a jolt, not a turn
+            self._engage(model, data, int(turning[0]))
+
+    def _engage(self, model: mujoco.MjModel, data: mujoco.MjData, face: int) -> None:
+        core = data.xmat[self.core].reshape(3, 3)
+        rotations = core.T @ data.xmat[self.piece_bodies].reshape(-1, 3, 3)  # piece to core
+        centre = rotations[face]
+        for index, rotation in enumerate(rotations):
+            if index == face:
+                continue
+            in_layer = index >= len(FACES) and (rotation @ self.home[index]) @ _NORMALS[face] > 0.5
+            if in_layer:  # held to the turning centre, aligned with it
+                _activate(model, data, self.to_centre[index, face], _aligned(centre.T @ rotation))
+            else:
+                _activate(model, data, self.to_core[index], _aligned(rotation))
+
+
+def _aligned(rotation: np.ndarray) -> np.ndarray:
+    """The axis-aligned rotation (a signed permutation) nearest ``rotation``."""
+    aligned = np.zeros((3, 3))
+    for column in range(3):
+        row = int(np.argmax(np.abs(rotation[:, column])))
+        aligned[row, column] = np.sign(rotation[row, column])
+    return aligned
+
+
+def _activate(model: mujoco.MjModel, data: mujoco.MjData, weld: int, rotation: np.ndarray) -> None:
+    """Hold the weld's body1 at ``rotation`` in body2's frame (both frames sit at the core)."""
+    quat = np.zeros(4)
+    mujoco.mju_mat2Quat(quat, rotation.ravel())
+    inverse = np.zeros(4)
+    mujoco.mju_negQuat(inverse, quat)
+    # Weld data: anchor (3), body2's position (3) and orientation (4) in body1's frame, scale.
+    model.eq_data[weld, :11] = [0, 0, 0, 0, 0, 0, *inverse, 1.0]
+    data.eq_active[weld] = 1
