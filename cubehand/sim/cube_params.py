@@ -57,6 +57,12 @@ class CubeParams(BaseModel):
         lt=0.7,
         description="face angle off a quarter turn (rad) that engages the welds",
     )
+    weld_breakaway: float | None = Field(
+        None,
+        gt=0.0,
+        description="if set, the full cube is welded rigid while no face turns, and a face "
+        "starts to turn when the twisting load on its layer passes this torque (N m)",
+    )
     weld_release: float = Field(
         0.02, gt=0.0, lt=0.7, description="face angle off a quarter turn (rad) that releases them"
     )

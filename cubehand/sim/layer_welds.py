@@ -27,10 +27,14 @@ import numpy as np
 
 from cubehand.sim.cube_geometry import cubelets
 from cubehand.sim.cube_params import CubeParams
-from cubehand.sim.cube_parts import CORE
+from cubehand.sim.cube_parts import CORE, hinge_name
 from cubehand.solver.facelets import FACE_NORMALS, FACES
 
 _NORMALS = np.array([FACE_NORMALS[face] for face in FACES], dtype=float)
+
+
+#: Twisting loads within this fraction of the largest count as a tie.
+TIE = 0.8
 
 
 def weld_name(piece: str, target: str) -> str:
@@ -60,18 +64,23 @@ class LayerWelds:
     home: np.ndarray  # (26, 3) grid positions of the pieces in the core frame
     to_core: np.ndarray  # (26,) weld ids
     to_centre: np.ndarray  # (26, 6) weld ids, -1 for the centres
+    ball_dofs: np.ndarray  # (20, 3) degrees of freedom of the non-centre pieces' ball joints
+    hinge_dofs: np.ndarray  # (6,) the centres' hinges
     engage: float
     release: float
+    breakaway: float | None = None
 
     @classmethod
     def of(cls, model: mujoco.MjModel, params: CubeParams) -> LayerWelds | None:
         """The welds of a full cube built with ``params``; None if it was built without."""
         if not params.layer_welds:
             return None
-        return cls.from_model(model, params.weld_engage, params.weld_release)
+        return cls.from_model(model, params.weld_engage, params.weld_release, params.weld_breakaway)
 
     @classmethod
-    def from_model(cls, model: mujoco.MjModel, engage: float, release: float) -> LayerWelds:
+    def from_model(
+        cls, model: mujoco.MjModel, engage: float, release: float, breakaway: float | None = None
+    ) -> LayerWelds:
         """Find the welds that :func:`add_layer_welds` added."""
         pieces = cubelets()
         to_centre = np.full((len(pieces), len(FACES)), -1)
@@ -84,27 +93,86 @@ class LayerWelds:
             home=np.array([p.grid for p in pieces], dtype=float),
             to_core=np.array([model.equality(weld_name(p.name, "core")).id for p in pieces]),
             to_centre=to_centre,
+            ball_dofs=np.array(
+                [
+                    model.jnt_dofadr[model.joint(f"cube:ball:{p.name}").id] + np.arange(3)
+                    for p in pieces
+                    if not p.is_centre
+                ]
+            ),  # fmt: skip
+            hinge_dofs=np.array([model.jnt_dofadr[model.joint(hinge_name(f)).id] for f in FACES]),
             engage=engage,
             release=release,
+            breakaway=breakaway,
         )
 
     def turning_face(self, data: mujoco.MjData) -> int | None:
-        """Index (URFDLB) of the face whose layer is welded to turn, or None when free."""
-        if not data.eq_active[self.to_core].any():
+        """Index (URFDLB) of the face whose layer is welded to turn, or None when free
+        or rigid."""
+        free_centres = np.flatnonzero(~data.eq_active[self.to_core[: len(FACES)]].astype(bool))
+        if not data.eq_active[self.to_core].any() or len(free_centres) != 1:
             return None
-        return int(np.flatnonzero(~data.eq_active[self.to_core[: len(FACES)]].astype(bool))[0])
+        return int(free_centres[0])
+
+    def is_rigid(self, data: mujoco.MjData) -> bool:
+        """Whether every piece is welded to the core."""
+        return bool(data.eq_active[self.to_core].all())
 
     def update(self, model: mujoco.MjModel, data: mujoco.MjData, angles: np.ndarray) -> None:
         """Engage or release the welds for the six face angles ``angles`` (rad, URFDLB)."""
         quarter = np.pi / 2
         off = np.abs(angles - np.round(angles / quarter) * quarter)
         face = self.turning_face(data)
+        if self.breakaway is not None:
+            self._update_rigid(model, data, off, face)
+            return
         if face is not None and off[face] < self.release:
             data.eq_active[:] = 0
             face = None
         turning = np.flatnonzero(off > self.engage)
         if face is None and len(turning) == 1:  # several at once: a jolt, not a turn
             self._engage(model, data, int(turning[0]))
+
+    def _update_rigid(
+        self, model: mujoco.MjModel, data: mujoco.MjData, off: np.ndarray, face: int | None
+    ) -> None:
+        if face is not None:
+            if off[face] < self.release:
+                self._weld_all(model, data)
+            return
+        if not self.is_rigid(data):
+            self._weld_all(model, data)
+            return
+        loads = np.abs(self.twisting_loads(model, data))
+        if loads.max() > self.breakaway:
+            # Opposite layers twisted against each other carry equal loads: the middle layer
+            # stays with the lower one (the one a palm or table holds), the upper one turns.
+            close = np.flatnonzero(loads >= TIE * loads.max())
+            heights = (_NORMALS[close] @ data.xmat[self.core].reshape(3, 3).T)[:, 2]
+            data.eq_active[:] = 0
+            self._engage(model, data, int(close[np.argmax(heights)]))
+
+    def _weld_all(self, model: mujoco.MjModel, data: mujoco.MjData) -> None:
+        core = data.xmat[self.core].reshape(3, 3)
+        rotations = core.T @ data.xmat[self.piece_bodies].reshape(-1, 3, 3)
+        data.eq_active[:] = 0
+        for index, rotation in enumerate(rotations):
+            _activate(model, data, self.to_core[index], _aligned(rotation))
+
+    def twisting_loads(self, model: mujoco.MjModel, data: mujoco.MjData) -> np.ndarray:
+        """Torque (N m) the welds exert on each face's layer about that face's axis."""
+        rows = data.efc_type == mujoco.mjtConstraint.mjCNSTR_EQUALITY
+        generalized = np.zeros(model.nv)
+        mujoco.mj_mulJacTVec(model, data, generalized, np.where(rows, data.efc_force, 0.0))
+        core = data.xmat[self.core].reshape(3, 3)
+        axes = _NORMALS @ core.T  # (6, 3) world face axes
+        pieces = data.xmat[self.piece_bodies[len(FACES) :]].reshape(-1, 3, 3)
+        local_axes = np.einsum("pji,fj->pfi", pieces, axes)  # each axis in each piece's frame
+        torques = np.einsum("pfi,pi->pf", local_axes, generalized[self.ball_dofs])
+        rotations = core.T @ pieces
+        positions = np.einsum("pij,pj->pi", rotations, self.home[len(FACES) :])
+        in_layer = positions @ _NORMALS.T > 0.5
+        return (torques * in_layer).sum(0) + generalized[self.hinge_dofs]
 
     def _engage(self, model: mujoco.MjModel, data: mujoco.MjData, face: int) -> None:
         core = data.xmat[self.core].reshape(3, 3)

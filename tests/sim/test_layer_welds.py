@@ -51,3 +51,15 @@ def test_only_a_lone_misaligned_face_engages_the_welds():
     assert rig.welds.turning_face(rig.data) == 4
     rig.welds.update(rig.model, rig.data, np.array([0.0, 0.0, 0.0, 0.0, -1.56, 0.0]))
     assert rig.welds.turning_face(rig.data) is None
+
+
+def test_breakaway_mode_holds_the_cube_rigid_until_a_layer_is_twisted():
+    params = CubeParams(weld_breakaway=0.03)
+    rig = CubeRig(params=params)
+    rig.drive({"U": -0.02}, 1.0)  # under the breakaway load: the whole cube stays welded
+    assert rig.welds.is_rigid(rig.data) and abs(rig.angle("U")) < 0.02
+    loads = rig.welds.twisting_loads(rig.model, rig.data)
+    assert abs(loads[0]) > 0.01 and np.all(np.abs(loads[1:]) < 1e-3)
+    rig = CubeRig(params=params)
+    rig.drive({"U": -0.05}, 2.0)
+    assert rig.angle("U") < -1.5 and np.all(np.abs(rig.angles()[1:]) < 0.05)
