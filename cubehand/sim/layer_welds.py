@@ -16,6 +16,11 @@ of a quarter turn, every weld lets go, the pieces are free again and any face ca
 next turn. Which face turns is still decided by the contacts and torques of the free mechanism:
 the welds only carry a turn that has begun. The state lives in ``MjData.eq_active`` (reset
 with the data); the aligned poses are written into the model's weld data on engaging.
+
+With ``weld_breakaway`` set (off by default), the free state is gone: every piece stays
+welded to the core until the twisting load that the welds carry on one layer passes that
+torque, and that layer then turns as above (for loads within ``TIE`` of each other, the
+upper layer). The free pieces can come apart under a firm grip; this mode cannot.
 """
 
 from __future__ import annotations
@@ -99,7 +104,7 @@ class LayerWelds:
                     for p in pieces
                     if not p.is_centre
                 ]
-            ),  # fmt: skip
+            ),
             hinge_dofs=np.array([model.jnt_dofadr[model.joint(hinge_name(f)).id] for f in FACES]),
             engage=engage,
             release=release,
