@@ -22,6 +22,7 @@ from cubehand.sim.cube_params import CubeParams
 from cubehand.sim.cube_parts import detent_name, detent_targets, hinge_name
 from cubehand.sim.layer_welds import LayerWelds
 from cubehand.sim.scene import CubeModel, set_physics_options
+from cubehand.sim.stepping import blew_up
 from cubehand.solver.facelets import FACES
 from cubehand.solver.state import CubeState
 
@@ -91,8 +92,6 @@ def push_top_corner(
             mujoco.mj_step(model, data)
         if quarter_turn_s is None and data.qpos[qpos[0]] >= np.pi / 4:
             quarter_turn_s = round((step + 1) * timestep * substeps, 3)
-    warnings = (mujoco.mjtWarning.mjWARN_BADQPOS, mujoco.mjtWarning.mjWARN_BADQVEL,
-                mujoco.mjtWarning.mjWARN_BADQACC)  # fmt: skip
     others = np.abs(data.qpos[qpos[1:]]) if len(qpos) > 1 else np.zeros(1)
     return PushResult(
         cube=cube,
@@ -100,5 +99,5 @@ def push_top_corner(
         quarter_turn_s=quarter_turn_s,
         top_angle=float(data.qpos[qpos[0]]),
         other_faces=float(others.max()),
-        blew_up=any(data.warning[int(w)].number for w in warnings),
+        blew_up=blew_up(data),
     )

@@ -157,9 +157,16 @@ class LayerWelds:
             data.eq_active[:] = 0
             self._engage(model, data, int(close[np.argmax(heights)]))
 
-    def _weld_all(self, model: mujoco.MjModel, data: mujoco.MjData) -> None:
+    def _rotations(self, data: mujoco.MjData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The core's world rotation, each piece's rotation in the core frame (26, 3, 3) and
+        which face layers each piece is in now (26, 6; centres only in their own)."""
         core = data.xmat[self.core].reshape(3, 3)
         rotations = core.T @ data.xmat[self.piece_bodies].reshape(-1, 3, 3)
+        positions = np.einsum("pij,pj->pi", rotations, self.home)
+        return core, rotations, positions @ _NORMALS.T > 0.5
+
+    def _weld_all(self, model: mujoco.MjModel, data: mujoco.MjData) -> None:
+        _, rotations, _ = self._rotations(data)
         data.eq_active[:] = 0
         for index, rotation in enumerate(rotations):
             _activate(model, data, self.to_core[index], _aligned(rotation))
@@ -169,25 +176,20 @@ class LayerWelds:
         rows = data.efc_type == mujoco.mjtConstraint.mjCNSTR_EQUALITY
         generalized = np.zeros(model.nv)
         mujoco.mj_mulJacTVec(model, data, generalized, np.where(rows, data.efc_force, 0.0))
-        core = data.xmat[self.core].reshape(3, 3)
+        core, rotations, in_layer = self._rotations(data)
+        pieces = core @ rotations[len(FACES) :]  # the non-centre pieces' world rotations
         axes = _NORMALS @ core.T  # (6, 3) world face axes
-        pieces = data.xmat[self.piece_bodies[len(FACES) :]].reshape(-1, 3, 3)
         local_axes = np.einsum("pji,fj->pfi", pieces, axes)  # each axis in each piece's frame
         torques = np.einsum("pfi,pi->pf", local_axes, generalized[self.ball_dofs])
-        rotations = core.T @ pieces
-        positions = np.einsum("pij,pj->pi", rotations, self.home[len(FACES) :])
-        in_layer = positions @ _NORMALS.T > 0.5
-        return (torques * in_layer).sum(0) + generalized[self.hinge_dofs]
+        return (torques * in_layer[len(FACES) :]).sum(0) + generalized[self.hinge_dofs]
 
     def _engage(self, model: mujoco.MjModel, data: mujoco.MjData, face: int) -> None:
-        core = data.xmat[self.core].reshape(3, 3)
-        rotations = core.T @ data.xmat[self.piece_bodies].reshape(-1, 3, 3)  # piece to core
+        _, rotations, in_layer = self._rotations(data)
         centre = rotations[face]
         for index, rotation in enumerate(rotations):
             if index == face:
                 continue
-            in_layer = index >= len(FACES) and (rotation @ self.home[index]) @ _NORMALS[face] > 0.5
-            if in_layer:  # held to the turning centre, aligned with it
+            if index >= len(FACES) and in_layer[index, face]:  # to the turning centre, aligned
                 _activate(model, data, self.to_centre[index, face], _aligned(centre.T @ rotation))
             else:
                 _activate(model, data, self.to_core[index], _aligned(rotation))
