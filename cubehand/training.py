@@ -27,6 +27,7 @@ from cubehand.skills.flip_curriculum import (
     FlipCurriculumConfig,
     sum_flip_outcomes,
 )
+from cubehand.skills.stiffness_ramp import StiffnessRamp, StiffnessRampConfig
 from cubehand.skills.layer_lock import LayerLock, LayerLockConfig
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
 from cubehand.solver.errors import CubeError
@@ -72,6 +73,11 @@ class TrainConfig(BaseModel):
         None,
         description="damp the faces a goal does not turn, less as rotations succeed "
         "(cubehand.skills.layer_lock); null: the cube as built",
+    )
+    stiffness_ramp: StiffnessRampConfig | None = Field(
+        None,
+        description="start the cube's breakaway and detent torques low and raise them as "
+        "rotations succeed (cubehand.skills.stiffness_ramp); null: the cube as built",
     )
     adr_parameters: list[str] = Field(
         default_factory=lambda: [p.name for p in PARAMETERS if p.name != "cube_size"],
@@ -125,6 +131,10 @@ class TrainingRun:
         self._share_flip_weights()
         self.layer_lock = None if config.layer_lock is None else LayerLock(config.layer_lock)
         self._share_layer_lock()
+        self.stiffness_ramp = (
+            None if config.stiffness_ramp is None else StiffnessRamp(config.stiffness_ramp)
+        )
+        self._share_stiffness()
         self.wall_seconds = 0.0
         self.recent: list[dict[str, Any]] = []
 
@@ -141,6 +151,8 @@ class TrainingRun:
             self.flip_curriculum.record(info["flips"])
         if self.layer_lock is not None:
             self.layer_lock.record(info["met"]["rotate"], info["attempts"]["rotate"])
+        if self.stiffness_ramp is not None:
+            self.stiffness_ramp.record(info["met"]["rotate"], info["attempts"]["rotate"])
 
     def _share_flip_weights(self) -> None:
         """Hand the curriculum's flip-direction weights to every environment."""
@@ -154,6 +166,12 @@ class TrainingRun:
         for env in self.env.envs:
             env.layer_lock = value
 
+    def _share_stiffness(self) -> None:
+        """Hand the ramp's stiffness fraction to every environment (1 without one)."""
+        value = 1.0 if self.stiffness_ramp is None else self.stiffness_ramp.value
+        for env in self.env.envs:
+            env.cube_stiffness = value
+
     def run(self, on_rollout: Callable[[dict[str, Any]], None] | None = None) -> None:
         """Train until ``total_steps``, logging each rollout and checkpointing regularly."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -163,6 +181,7 @@ class TrainingRun:
             stats = self.trainer.train_rollout()
             self._share_flip_weights()
             self._share_layer_lock()
+            self._share_stiffness()
             elapsed = time.perf_counter() - tic
             self.wall_seconds += elapsed
             rollouts += 1
@@ -222,6 +241,8 @@ class TrainingRun:
             record["flip_weights"] = self.flip_curriculum.weights()
         if self.layer_lock is not None:
             record["layer_lock"] = self.layer_lock.value
+        if self.stiffness_ramp is not None:
+            record["cube_stiffness"] = self.stiffness_ramp.value
         if self.adr is not None:
             record["adr_entropy"] = self.adr.entropy()
             record["adr_ranges"] = {k: list(v) for k, v in self.adr.ranges.items()}
@@ -237,6 +258,9 @@ class TrainingRun:
                 None if self.flip_curriculum is None else self.flip_curriculum.state_dict()
             ),
             "layer_lock": None if self.layer_lock is None else self.layer_lock.state_dict(),
+            "stiffness_ramp": (
+                None if self.stiffness_ramp is None else self.stiffness_ramp.state_dict()
+            ),
             "config": self.config.model_dump(mode="json"),
             "wall_seconds": self.wall_seconds,
         }
@@ -264,6 +288,9 @@ class TrainingRun:
             if self.layer_lock is not None and state.get("layer_lock") is not None:
                 self.layer_lock.load_state_dict(state["layer_lock"])
                 self._share_layer_lock()
+            if self.stiffness_ramp is not None and state.get("stiffness_ramp") is not None:
+                self.stiffness_ramp.load_state_dict(state["stiffness_ramp"])
+                self._share_stiffness()
         except (RuntimeError, ValueError, KeyError, TypeError) as error:
             message = " ".join(str(error).split())[:200]
             raise CheckpointError(f"{path} does not fit this configuration: {message}") from None

@@ -221,3 +221,21 @@ def test_layer_lock_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_pat
     again.resume(tmp_path / "run" / "checkpoint.pt")
     assert again.layer_lock.value == 1.5
     assert all(env.layer_lock == 1.5 for env in again.env.envs)
+
+
+def test_stiffness_ramp_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):
+    ramp = {"start": 0.25, "factor": 2.0, "window": 1, "lower_at": 0.0}
+    env = {**TINY["env"], "scene": {"cube": "full"}, "rotate_probability": 1.0}
+    config = load_train_config(yaml_file(TINY | {"total_steps": 16, "stiffness_ramp": ramp,
+                                                 "env": env}))  # fmt: skip
+    run = TrainingRun(config, tmp_path / "run")
+    assert all(env.cube_stiffness == 0.25 for env in run.env.envs)
+    run.run()
+    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert all(line["cube_stiffness"] == 0.25 for line in lines)  # no rotation met
+    run.stiffness_ramp.record(1, 1)
+    run.save()
+    again = TrainingRun(config, tmp_path / "again")
+    again.resume(tmp_path / "run" / "checkpoint.pt")
+    assert again.stiffness_ramp.value == 0.5
+    assert all(env.cube_stiffness == 0.5 for env in again.env.envs)

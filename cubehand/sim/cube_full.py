@@ -50,13 +50,16 @@ def add_full_cube(
         mass=piece_mass, contype=0, conaffinity=0, group=3,
     )  # fmt: skip
     half = 0.5 * (pitch - params.gap)
-    ball_damping = params.hinge_damping if params.ball_damping is None else params.ball_damping
     ball_armature = params.armature if params.ball_armature is None else params.ball_armature
     if params.bevel > 0:
         spec.add_mesh(name=CUBELET_MESH, uservert=bevelled_box_vertices(half, params.bevel))
         shape = {"type": mujoco.mjtGeom.mjGEOM_MESH, "meshname": CUBELET_MESH}
     else:
         shape = {"type": mujoco.mjtGeom.mjGEOM_BOX, "size": [half, half, half]}
+    # Welded rigid or turning, the breakaway cube's pieces are held in line by the welds
+    # alone: they touch the hand and the floor (contype 2 meets conaffinity 1) but not
+    # each other, which saves most of the cube's contacts.
+    contacts = {"contype": 2, "conaffinity": 1} if params.welded_between_turns else {}
     for piece in cubelets():
         body = core.add_body(name=f"cube:{piece.name}")
         if piece.is_centre:
@@ -64,13 +67,13 @@ def add_full_cube(
         else:
             body.add_joint(
                 name=f"cube:ball:{piece.name}", type=mujoco.mjtJoint.mjJNT_BALL,
-                damping=ball_damping, armature=ball_armature,
+                damping=params.ball_damping, armature=ball_armature,
             )  # fmt: skip
         centre = np.array(piece.grid, dtype=float) * pitch
         body.add_geom(
             name=f"cube:piece:{piece.name}", pos=centre.tolist(), mass=piece_mass,
             rgba=list(PLASTIC_RGBA), condim=1,
-            solimp=[*params.solimp, 0.5, 2.0], **shape,
+            solimp=[*params.solimp, 0.5, 2.0], **shape, **contacts,
         )  # fmt: skip
         for index in piece.facelets:
             add_sticker(body, index, centre, pitch, state.facelets[index])

@@ -33,12 +33,12 @@ class CubeParams(BaseModel):
     hinge_frictionloss: float = Field(
         0.005, ge=0.0, description="dry friction of face hinges (N m)"
     )
-    ball_damping: float | None = Field(
-        None,
+    ball_damping: float = Field(
+        0.00025,
         ge=0.0,
-        description="damping of the full cube's 20 ball joints (N m s/rad); None: as the "
-        "face hinges. Each of a layer's 8 ball joints adds to its centre's, so a full-cube "
-        "layer has 9 times the damping of the locked cube's top",
+        description="damping of each of the full cube's 20 ball joints (N m s/rad). A turning "
+        "layer's 8 pieces add theirs to its centre's: 0.00025 gives a layer twice the "
+        "damping of the locked cube's top",
     )
     ball_armature: float | None = Field(
         None,
@@ -58,10 +58,11 @@ class CubeParams(BaseModel):
         description="face angle off a quarter turn (rad) that engages the welds",
     )
     weld_breakaway: float | None = Field(
-        None,
+        0.03,
         gt=0.0,
-        description="if set, the full cube is welded rigid while no face turns, and a face "
-        "starts to turn when the twisting load on its layer passes this torque (N m)",
+        description="the full cube is welded rigid while no face turns, and a face starts to "
+        "turn when the twisting load on its layer passes this torque (N m); None: the pieces "
+        "are free between turns and only their contacts hold them in line",
     )
     weld_release: float = Field(
         0.02, gt=0.0, lt=0.7, description="face angle off a quarter turn (rad) that releases them"
@@ -74,6 +75,12 @@ class CubeParams(BaseModel):
                 f"weld_release ({self.weld_release}) must be below weld_engage ({self.weld_engage})"
             )
         return self
+
+    @property
+    def welded_between_turns(self) -> bool:
+        """Whether the full cube's welds hold it (breakaway mode), so that its pieces need
+        no contacts with each other."""
+        return self.layer_welds and self.weld_breakaway is not None
 
     @property
     def pitch(self) -> float:

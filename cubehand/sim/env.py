@@ -124,6 +124,10 @@ class CubeEnv(gym.Env):
         #: the implicit integrator makes heavy damping exact and stable. 0 (every
         #: evaluation): the cube as built.
         self.layer_lock = 0.0
+        #: Fraction of the cube's breakaway torque and face detent torque, from the training
+        #: curriculum (:mod:`cubehand.skills.stiffness_ramp`), taken at each reset; 1 (every
+        #: evaluation): the cube as built.
+        self.cube_stiffness = 1.0
         self._build(self.config.scene)
         self.action_space = gym.spaces.MultiDiscrete([ACTION_BINS] * len(self.scene.hand_actuators))
         sizes = observation_sizes()
@@ -146,11 +150,13 @@ class CubeEnv(gym.Env):
         super().reset(seed=seed)
         options = options or {}
         self.values = sample_values(self.ranges, self.np_random)
+        self.values["face_detent"] *= self.cube_stiffness
         size = self.config.scene.cube_params.size * self.values["cube_size"]
         if size != self._scene_size:
             params = self.config.scene.cube_params.model_copy(update={"size": size})
             self._build(self.config.scene.model_copy(update={"cube_params": params}))
         self.randomizer.apply(self.values)
+        self._set_breakaway()
         model = self.scene.model
         self.data = mujoco.MjData(model)
         self.state: CubeState = options.get("state", CubeState.solved())
@@ -270,6 +276,12 @@ class CubeEnv(gym.Env):
             index = FACES.index(self.goal.face)
             self.goal_angles[index] += -QUARTER if self.goal.direction == "cw" else QUARTER
         self._lock_layers()
+
+    def _set_breakaway(self) -> None:
+        """Give the cube's welds its breakaway torque times :attr:`cube_stiffness`."""
+        welds, params = self.scene.layer_welds, self.scene.config.cube_params
+        if welds is not None and params.welded_between_turns:
+            welds.breakaway = params.weld_breakaway * self.cube_stiffness
 
     def _lock_layers(self) -> None:
         """Add :attr:`layer_lock` to the damping of every hinge but the one the goal turns."""

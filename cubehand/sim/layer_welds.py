@@ -38,6 +38,10 @@ from cubehand.solver.facelets import FACE_NORMALS, FACES
 _NORMALS = np.array([FACE_NORMALS[face] for face in FACES], dtype=float)
 
 
+#: Impedance of the welds (MuJoCo solimp): stiffer than the default (0.9, 0.95), so that a
+#: rigid cube's centre gives about 0.002 rad under 0.02 N m instead of 0.023 rad.
+WELD_SOLIMP = [0.99, 0.999, 0.001, 0.5, 2.0]
+
 #: Twisting loads within this fraction of the largest count as a tie.
 TIE = 0.8
 
@@ -57,12 +61,18 @@ def add_layer_welds(spec: mujoco.MjSpec) -> None:
                 name1=f"cube:{piece.name}", name2=CORE if target == "core" else f"cube:{target}",
             )  # fmt: skip
             weld.name = weld_name(piece.name, target)
+            weld.solimp = WELD_SOLIMP
             weld.active = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class LayerWelds:
-    """The welds of one compiled full cube and the switch that engages them."""
+    """The welds of one compiled full cube and the switch that engages them.
+
+    ``breakaway`` may change between episodes (a training curriculum sets it); switching it
+    between None and a torque would not change the pieces' contacts, so only the torque
+    should change.
+    """
 
     core: int
     piece_bodies: np.ndarray  # (26,) body ids, cubelet order (centres first, URFDLB)

@@ -37,20 +37,20 @@ class LayerLockConfig(BaseModel):
         return self
 
 
-class LayerLock:
-    """The current lock and the rotate outcomes since the last decision."""
+class SuccessLadder:
+    """A level stepped up after ``window`` rotate goals succeed at ``up_at`` or better and
+    down after ones at ``down_at`` or worse (the two-threshold rule of ADR)."""
 
-    def __init__(self, config: LayerLockConfig | None = None) -> None:
-        self.config = config or LayerLockConfig()
-        self.level = 0  # unlocking steps taken; the lock is start * factor ** level
+    def __init__(self, window: int, up_at: float, down_at: float) -> None:
+        self.window, self.up_at, self.down_at = window, up_at, down_at
+        self.level = 0
         self.met = 0
         self.tried = 0
 
     @property
-    def value(self) -> float:
-        """Damping to add to the hinges that the goal does not turn (0: the cube as built)."""
-        lock = self.config.start * self.config.factor**self.level
-        return 0.0 if lock < self.config.floor else lock
+    def at_top(self) -> bool:
+        """Whether the level may not step up any more."""
+        return False
 
     def record(self, met: int, tried: int) -> None:
         """One episode's rotate goals; decides once ``window`` of them were tried."""
@@ -58,12 +58,12 @@ class LayerLock:
             raise ValueError(f"met {met} rotations out of {tried} tried")
         self.met += met
         self.tried += tried
-        if self.tried < self.config.window:
+        if self.tried < self.window:
             return
         rate = self.met / self.tried
-        if rate >= self.config.unlock_at and self.value > 0.0:
+        if rate >= self.up_at and not self.at_top:
             self.level += 1
-        elif rate <= self.config.relock_at and self.level > 0:
+        elif rate <= self.down_at and self.level > 0:
             self.level -= 1
         self.met = self.tried = 0
 
@@ -74,3 +74,22 @@ class LayerLock:
     def load_state_dict(self, state: Mapping[str, int]) -> None:
         """Restore what :meth:`state_dict` saved."""
         self.level, self.met, self.tried = (int(state[k]) for k in ("level", "met", "tried"))
+
+
+class LayerLock(SuccessLadder):
+    """The current lock and the rotate outcomes since the last decision."""
+
+    def __init__(self, config: LayerLockConfig | None = None) -> None:
+        self.config = config or LayerLockConfig()
+        super().__init__(self.config.window, self.config.unlock_at, self.config.relock_at)
+
+    @property
+    def value(self) -> float:
+        """Damping to add to the hinges that the goal does not turn (0: the cube as built)."""
+        lock = self.config.start * self.config.factor**self.level
+        return 0.0 if lock < self.config.floor else lock
+
+    @property
+    def at_top(self) -> bool:
+        """Unlocked entirely: nothing left to take away."""
+        return self.value == 0.0

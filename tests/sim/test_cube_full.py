@@ -67,14 +67,14 @@ def test_symbolic_state_follows_a_driven_quarter_turn(face):
     assert read_facelets(rig.model, rig.data) == tracker.state.facelets
 
 
-def test_ball_damping_defaults_to_the_hinges_and_can_be_set_apart():
+def test_ball_damping_is_set_apart_from_the_hinges():
     def ball_damping(rig):
         model = rig.model
         balls = [j for j in range(model.njnt) if model.joint(j).name.startswith("cube:ball:")]
         assert len(balls) == 20
         return {float(model.dof_damping[model.jnt_dofadr[j] + k]) for j in balls for k in range(3)}
 
-    assert ball_damping(CubeRig()) == {CubeParams().hinge_damping}
+    assert ball_damping(CubeRig()) == {CubeParams().ball_damping}
     rig = CubeRig(params=CubeParams(ball_damping=0.0))
     assert ball_damping(rig) == {0.0}
     hinge = rig.model.jnt_dofadr[rig.model.joint("cube:hinge:U").id]

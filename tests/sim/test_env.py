@@ -260,3 +260,25 @@ def test_layer_lock_damps_the_faces_the_goal_does_not_turn_and_they_hold():
     for _ in range(5):
         env.step(NO_OP)
     assert abs(env.data.qpos[right]) > 0.1
+
+
+def test_cube_stiffness_scales_the_breakaway_and_detent_at_reset():
+    env, _ = _env_running_plan("full", "U")
+    detents = env.scene.model.actuator_forcerange[env.randomizer._indices["face_detent"]].copy()
+    assert env.scene.layer_welds.breakaway == env.config.scene.cube_params.weld_breakaway == 0.03
+    env.cube_stiffness = 1 / 3
+    env.reset(seed=0)
+    assert env.scene.layer_welds.breakaway == pytest.approx(0.01)
+    scaled = env.scene.model.actuator_forcerange[env.randomizer._indices["face_detent"]]
+    np.testing.assert_allclose(scaled, detents / 3)
+    env.data.qfrc_applied[env.scene.hinge_dof[0]] = 0.025  # enough at 1/3, not at 1
+    for _ in range(5):
+        env.step(NO_OP)
+    assert env.scene.layer_welds.turning_face(env.data) == 0
+    env.cube_stiffness = 1.0
+    env.reset(seed=0)
+    assert env.scene.layer_welds.breakaway == 0.03
+    env.data.qfrc_applied[env.scene.hinge_dof[0]] = 0.025
+    for _ in range(5):
+        env.step(NO_OP)
+    assert env.scene.layer_welds.is_rigid(env.data)

@@ -8,9 +8,12 @@ from cubehand.sim.cube_params import CubeParams
 
 from .cube_rig import CubeRig
 
+#: The pieces free between turns (the mode before breakaway became the default).
+FREE = CubeParams(weld_breakaway=None)
+
 
 def test_a_turn_welds_its_layer_and_the_rest_and_alignment_lets_go():
-    rig = CubeRig()
+    rig = CubeRig(params=FREE)
     assert rig.welds.turning_face(rig.data) is None and not rig.data.eq_active.any()
     while abs(rig.angle("U")) < 0.1:
         rig.drive({"U": -0.06}, 0.08)
@@ -26,7 +29,7 @@ def test_a_turn_welds_its_layer_and_the_rest_and_alignment_lets_go():
 
 
 def test_a_small_wobble_leaves_the_pieces_free():
-    rig = CubeRig()
+    rig = CubeRig(params=FREE)
     rig.drive({"R": 0.012}, 0.8)  # the detent holds it about 0.02 rad out
     assert 0.0 < abs(rig.angle("R")) < 0.04
     assert rig.welds.turning_face(rig.data) is None
@@ -41,7 +44,7 @@ def test_welds_can_be_left_out_and_thresholds_are_checked():
 
 
 def test_only_a_lone_misaligned_face_engages_the_welds():
-    rig = CubeRig()
+    rig = CubeRig(params=FREE)
     rig.welds.update(rig.model, rig.data, np.array([0.1, 0.1, 0.0, 0.0, 0.0, 0.0]))
     assert not rig.data.eq_active.any()  # two faces off at once: a jolt, left to the contacts
     rig.welds.update(rig.model, rig.data, np.array([0.0, 0.0, 0.0, 0.0, -0.1, 0.0]))
@@ -54,7 +57,8 @@ def test_only_a_lone_misaligned_face_engages_the_welds():
 
 
 def test_breakaway_mode_holds_the_cube_rigid_until_a_layer_is_twisted():
-    params = CubeParams(weld_breakaway=0.03)
+    params = CubeParams()
+    assert params.weld_breakaway == 0.03  # the default
     rig = CubeRig(params=params)
     rig.drive({"U": -0.02}, 1.0)  # under the breakaway load: the whole cube stays welded
     assert rig.welds.is_rigid(rig.data) and abs(rig.angle("U")) < 0.02
@@ -63,3 +67,19 @@ def test_breakaway_mode_holds_the_cube_rigid_until_a_layer_is_twisted():
     rig = CubeRig(params=params)
     rig.drive({"U": -0.05}, 2.0)
     assert rig.angle("U") < -1.5 and np.all(np.abs(rig.angles()[1:]) < 0.05)
+    rig.drive({}, 1.2)  # aligned again: the whole cube is welded rigid once more
+    assert rig.welds.is_rigid(rig.data)
+
+
+def test_breakaway_pieces_touch_the_hand_but_not_each_other():
+    def piece_contacts(params):
+        rig = CubeRig(params=params)
+        rig.drive({}, 0.4)
+        pieces = {g for g in range(rig.model.ngeom) if rig.model.geom(g).name.startswith("cube:piece:")}
+        return sum(
+            rig.data.contact[i].geom1 in pieces and rig.data.contact[i].geom2 in pieces
+            for i in range(rig.data.ncon)
+        )
+
+    assert piece_contacts(CubeParams()) == 0
+    assert piece_contacts(FREE) > 20

@@ -78,7 +78,10 @@ def test_repainting_sets_up_another_state(scene):
 
 @pytest.mark.parametrize(("cube", "torque"), [("locked", 0.06), ("full", 0.06), ("full", 0.2)])
 def test_symbolic_state_follows_the_top_face_in_the_hand(cube, torque):
-    """Pushing the top centre turns its whole layer: the centre never slips through it."""
+    """Pushing the top centre turns its whole layer: the centre never slips through it.
+
+    Pushed hard (0.2 N m) and let go, the layer spins on past a quarter turn; the symbolic
+    state must still follow it."""
     spec = build_spec(SceneConfig(cube=cube), SCRAMBLED)
     motor = spec.add_actuator(
         name="test:U", target=hinge_name("U"), trntype=mujoco.mjtTrn.mjTRN_JOINT
@@ -97,6 +100,8 @@ def test_symbolic_state_follows_the_top_face_in_the_hand(cube, torque):
         data.ctrl[model.actuator("test:U").id] = torque if pushing else 0.0
         control_step(scene, data, ctrl)
         moves += tracker.update(face_angles(scene, data))
-    assert [str(m) for m in moves] == ["U'"]
-    assert tracker.state == SCRAMBLED.apply(parse_moves("U'"))
+    if torque < 0.1:
+        assert [str(m) for m in moves] == ["U'"]
+    assert moves and {m.face for m in moves} == {"U"}
+    assert tracker.state == SCRAMBLED.apply(moves)
     assert read_facelets(model, data) == tracker.state.facelets
