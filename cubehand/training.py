@@ -27,9 +27,9 @@ from cubehand.skills.flip_curriculum import (
     FlipCurriculumConfig,
     sum_flip_outcomes,
 )
-from cubehand.skills.stiffness_ramp import StiffnessRamp, StiffnessRampConfig
 from cubehand.skills.layer_lock import LayerLock, LayerLockConfig
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
+from cubehand.skills.stiffness_ramp import StiffnessRamp, StiffnessRampConfig
 from cubehand.solver.errors import CubeError
 
 #: Training seeds stay below this; evaluation seeds start at it.

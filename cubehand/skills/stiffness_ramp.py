@@ -1,4 +1,4 @@
-"""A curriculum for the cube's stiffness: its breakaway torque and detent raised as rotations succeed.
+"""A curriculum for the cube's stiffness: breakaway and detent torques raised as rotations succeed.
 
 On the full cube in breakaway mode (:mod:`cubehand.sim.layer_welds`) a face turns only once
 the fingers twist its layer harder than ``weld_breakaway``, and the face detent then pulls it

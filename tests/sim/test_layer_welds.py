@@ -75,7 +75,8 @@ def test_breakaway_pieces_touch_the_hand_but_not_each_other():
     def piece_contacts(params):
         rig = CubeRig(params=params)
         rig.drive({}, 0.4)
-        pieces = {g for g in range(rig.model.ngeom) if rig.model.geom(g).name.startswith("cube:piece:")}
+        model = rig.model
+        pieces = {g for g in range(model.ngeom) if model.geom(g).name.startswith("cube:piece:")}
         return sum(
             rig.data.contact[i].geom1 in pieces and rig.data.contact[i].geom2 in pieces
             for i in range(rig.data.ncon)
