@@ -37,10 +37,10 @@ def plot_training_log(log: Path, out: Path, window: int = 20) -> Path:
     if successes:
         axes[2].plot(*zip(*successes, strict=True))
     axes[2].set_title(f"goals met per episode (windows of {window})")
-    entropy = [(r["steps"], r["adr_entropy"]) for r in records if "adr_entropy" in r]
-    if entropy:
-        axes[3].plot(*zip(*entropy, strict=True))
-    axes[3].set_title("ADR entropy (nats per dimension)")
+    title, points = _curriculum_panel(records)
+    if points:
+        axes[3].plot(*zip(*points, strict=True))
+    axes[3].set_title(title)
     for axis in axes:
         axis.set_xlabel("environment steps")
         axis.grid(alpha=0.3)
@@ -49,6 +49,15 @@ def plot_training_log(log: Path, out: Path, window: int = 20) -> Path:
     figure.savefig(out, dpi=110)
     plt.close(figure)
     return out
+
+
+def _curriculum_panel(records: list[dict]) -> tuple[str, list[tuple[int, float]]]:
+    """The last panel: ADR entropy, or without ADR the stiffness ramp's level if logged."""
+    entropy = [(r["steps"], r["adr_entropy"]) for r in records if "adr_entropy" in r]
+    stiffness = [(r["steps"], r["cube_stiffness"]) for r in records if "cube_stiffness" in r]
+    if stiffness and not entropy:
+        return "cube stiffness (fraction of nominal)", stiffness
+    return "ADR entropy (nats per dimension)", entropy
 
 
 def _goal_counts(record: dict, kind: str) -> tuple[float, float]:

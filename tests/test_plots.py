@@ -2,7 +2,7 @@
 
 import json
 
-from cubehand.plots import _windowed, plot_training_log
+from cubehand.plots import _curriculum_panel, _windowed, plot_training_log
 
 
 def test_plot_draws_logs_with_and_without_episode_figures(tmp_path):
@@ -24,3 +24,12 @@ def test_windows_pool_numerators_and_denominators():
         {"steps": 3, "n": 2, "d": 2},
     ]
     assert _windowed(records, 2, lambda r: (r["n"], r["d"])) == [(2, 0.25), (3, 1.0)]
+
+
+def test_the_last_panel_shows_adr_or_else_the_stiffness_ramp():
+    adr = [{"steps": 1, "adr_entropy": -3.0}, {"steps": 2, "adr_entropy": -2.5}]
+    ramp = [{"steps": 1, "cube_stiffness": 0.33}, {"steps": 2, "cube_stiffness": 0.41}]
+    assert _curriculum_panel(adr) == ("ADR entropy (nats per dimension)", [(1, -3.0), (2, -2.5)])
+    assert _curriculum_panel(ramp)[1] == [(1, 0.33), (2, 0.41)]
+    assert _curriculum_panel(ramp)[0].startswith("cube stiffness")
+    assert _curriculum_panel([{"steps": 1}])[1] == []

@@ -1,12 +1,16 @@
-"""The mechanical cube: 26 cubelets held together by joints about the core, locked by contacts.
+"""The mechanical cube: 26 cubelets on joints about the core, held in line by welds or contacts.
 
 The core carries the cube's pose. The six centres turn on hinges about their face normals;
 the other 20 cubelets sit on ball joints at the core's centre, so they can only move by
-rotating about it, and contacts with their neighbours decide which rotations can happen:
-a layer turns as a whole when its neighbours are aligned and jams when a perpendicular
-layer is turned part way. Cubelets are bevelled boxes (convex meshes) so that layers slide
-past each other's edges; contacts between cubelets are frictionless (condim 1), and each
-centre hinge has a detent (see :func:`cubehand.sim.cube_parts.add_face_hinge`).
+rotating about it. By default (breakaway mode) the layer welds of
+:mod:`cubehand.sim.layer_welds` decide which rotations happen: the cube is rigid until a
+layer is twisted hard enough, then that layer turns as one piece; the cubelets touch the
+hand but not each other. With ``weld_breakaway`` None, contacts with their neighbours
+decide it: a layer turns when its neighbours are aligned and jams when a perpendicular
+layer is turned part way (then the welds carry a turn once it has begun). Cubelets are
+bevelled boxes (convex meshes) so that layers slide past each other's edges; contacts
+between cubelets are frictionless (condim 1), and each centre hinge has a detent (see
+:func:`cubehand.sim.cube_parts.add_face_hinge`).
 """
 
 from __future__ import annotations

@@ -6,21 +6,25 @@ no interior: pushed sideways like a fingertip pushes them, the top layer's piece
 degrees on their ball joints and catch on the layer below, and the layer jams near 0.2 rad
 under a push that turns the locked cube's top (``cubehand bench mechanism``).
 
-So, once a face is turned past ``weld_engage`` from its nearest quarter turn, weld
-constraints make that face's eight pieces move with its centre and every other piece, the
-other five centres included, with the core; each piece is welded at its aligned pose, so
-the welds also take out any tilt it had. This happens only when that face alone is off:
-several faces jolted out of line at once are left to the contacts, since welding them back
-in line would snap them with large forces. When the face is back within ``weld_release``
-of a quarter turn, every weld lets go, the pieces are free again and any face can start the
-next turn. Which face turns is still decided by the contacts and torques of the free mechanism:
-the welds only carry a turn that has begun. The state lives in ``MjData.eq_active`` (reset
-with the data); the aligned poses are written into the model's weld data on engaging.
+By default (breakaway mode, ``weld_breakaway`` set) every piece is welded to the core
+while no face turns. Each control step the welds' twisting load about each face axis is
+read from the constraint forces; when one layer's passes ``weld_breakaway``, that layer's
+eight pieces are welded to its centre instead (for loads within ``TIE`` of each other, the
+upper layer turns: the lower one rests on the palm), and when the face is back within
+``weld_release`` of a quarter turn the whole cube is welded rigid again. The pieces then
+need no contacts with each other (:mod:`cubehand.sim.cube_full` turns them off), and the
+cube cannot come apart in the hand.
 
-With ``weld_breakaway`` set (off by default), the free state is gone: every piece stays
-welded to the core until the twisting load that the welds carry on one layer passes that
-torque, and that layer then turns as above (for loads within ``TIE`` of each other, the
-upper layer). The free pieces can come apart under a firm grip; this mode cannot.
+With ``weld_breakaway`` None the pieces are free between turns and their contacts decide
+which face starts to turn: once a face is turned past ``weld_engage`` from its nearest
+quarter turn, the same welds make its pieces move with its centre and every other piece,
+the other five centres included, with the core; each piece is welded at its aligned pose,
+so the welds also take out any tilt it had. This happens only when that face alone is off:
+several faces jolted out of line at once are left to the contacts, since welding them back
+in line would snap them with large forces. At ``weld_release`` every weld lets go.
+
+The state lives in ``MjData.eq_active`` (reset with the data); the aligned poses are written
+into the model's weld data on engaging.
 """
 
 from __future__ import annotations
