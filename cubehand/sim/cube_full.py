@@ -54,6 +54,7 @@ def add_full_cube(
         mass=piece_mass, contype=0, conaffinity=0, group=3,
     )  # fmt: skip
     half = 0.5 * (pitch - params.gap)
+    ball_damping = params.hinge_damping if params.ball_damping is None else params.ball_damping
     ball_armature = params.armature if params.ball_armature is None else params.ball_armature
     if params.bevel > 0:
         spec.add_mesh(name=CUBELET_MESH, uservert=bevelled_box_vertices(half, params.bevel))
@@ -71,7 +72,7 @@ def add_full_cube(
         else:
             body.add_joint(
                 name=f"cube:ball:{piece.name}", type=mujoco.mjtJoint.mjJNT_BALL,
-                damping=params.ball_damping, armature=ball_armature,
+                damping=ball_damping, armature=ball_armature,
             )  # fmt: skip
         centre = np.array(piece.grid, dtype=float) * pitch
         body.add_geom(

@@ -33,12 +33,12 @@ class CubeParams(BaseModel):
     hinge_frictionloss: float = Field(
         0.005, ge=0.0, description="dry friction of face hinges (N m)"
     )
-    ball_damping: float = Field(
+    ball_damping: float | None = Field(
         0.00025,
         ge=0.0,
         description="damping of each of the full cube's 20 ball joints (N m s/rad). A turning "
         "layer's 8 pieces add theirs to its centre's: 0.00025 gives a layer twice the "
-        "damping of the locked cube's top",
+        "damping of the locked cube's top. None (older configs): as the face hinges",
     )
     ball_armature: float | None = Field(
         None,

@@ -75,6 +75,8 @@ def test_ball_damping_is_set_apart_from_the_hinges():
         return {float(model.dof_damping[model.jnt_dofadr[j] + k]) for j in balls for k in range(3)}
 
     assert ball_damping(CubeRig()) == {CubeParams().ball_damping}
+    older = CubeRig(params=CubeParams(ball_damping=None))  # configs before the default changed
+    assert ball_damping(older) == {CubeParams().hinge_damping}
     rig = CubeRig(params=CubeParams(ball_damping=0.0))
     assert ball_damping(rig) == {0.0}
     hinge = rig.model.jnt_dofadr[rig.model.joint("cube:hinge:U").id]
