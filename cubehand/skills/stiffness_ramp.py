@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cubehand.skills.layer_lock import SuccessLadder
+from cubehand.skills.success_ladder import SuccessLadder
 
 
 class StiffnessRampConfig(BaseModel):

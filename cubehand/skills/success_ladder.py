@@ -1,0 +1,51 @@
+"""The two-threshold rule shared by the training curricula: a level moved by rotate success.
+
+After every ``window`` rotate goals, a success rate of at least ``up_at`` steps the level up
+(unless it is at its top) and one of at most ``down_at`` steps it down (never below 0), as
+ADR moves its bounds (``../shared/reference/dactyl-facts.md``). Subclasses turn the level into
+a value: :mod:`cubehand.skills.layer_lock`, :mod:`cubehand.skills.stiffness_ramp`. A pure
+class: no simulator import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class SuccessLadder:
+    """A level stepped up after ``window`` rotate goals succeed at ``up_at`` or better and
+    down after ones at ``down_at`` or worse (the two-threshold rule of ADR)."""
+
+    def __init__(self, window: int, up_at: float, down_at: float) -> None:
+        self.window, self.up_at, self.down_at = window, up_at, down_at
+        self.level = 0
+        self.met = 0
+        self.tried = 0
+
+    @property
+    def at_top(self) -> bool:
+        """Whether the level may not step up any more."""
+        return False
+
+    def record(self, met: int, tried: int) -> None:
+        """One episode's rotate goals; decides once ``window`` of them were tried."""
+        if not 0 <= met <= tried:
+            raise ValueError(f"met {met} rotations out of {tried} tried")
+        self.met += met
+        self.tried += tried
+        if self.tried < self.window:
+            return
+        rate = self.met / self.tried
+        if rate >= self.up_at and not self.at_top:
+            self.level += 1
+        elif rate <= self.down_at and self.level > 0:
+            self.level -= 1
+        self.met = self.tried = 0
+
+    def state_dict(self) -> dict[str, int]:
+        """Level and pending counts, for checkpoints."""
+        return {"level": self.level, "met": self.met, "tried": self.tried}
+
+    def load_state_dict(self, state: Mapping[str, int]) -> None:
+        """Restore what :meth:`state_dict` saved."""
+        self.level, self.met, self.tried = (int(state[k]) for k in ("level", "met", "tried"))
