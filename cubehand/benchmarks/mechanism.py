@@ -18,9 +18,9 @@ import numpy as np
 from cubehand.sim.cube_full import add_full_cube
 from cubehand.sim.cube_geometry import cubelets
 from cubehand.sim.cube_locked import TOP_BODY, add_locked_cube
+from cubehand.sim.cube_mechanism import cube_mechanism
 from cubehand.sim.cube_params import CubeParams
 from cubehand.sim.cube_parts import detent_name, detent_targets, hinge_name
-from cubehand.sim.layer_welds import LayerWelds
 from cubehand.sim.scene import CubeModel, set_physics_options
 from cubehand.sim.stepping import blew_up
 from cubehand.solver.facelets import FACES
@@ -48,6 +48,18 @@ class PushResult:
         return asdict(self)
 
 
+def _pushed_body(cube: CubeModel, params: CubeParams) -> str:
+    """The body the push acts on: the locked cube's top; the corner cubelet of the
+    ball-jointed full cube; the U centre of the switched-layer cube, whose layer is part of
+    the core until it breaks away and then rides on the centre (same point, same torque)."""
+    if cube == "locked":
+        return TOP_BODY
+    if params.switched_layers:
+        centre = next(p for p in cubelets() if p.is_centre and p.centre_face == "U")
+        return f"cube:{centre.name}"
+    return f"cube:{PUSHED_PIECE}"
+
+
 def push_top_corner(
     cube: CubeModel,
     force: float,
@@ -69,11 +81,11 @@ def push_top_corner(
     qpos = model.jnt_qposadr[hinges]
     top_dof = model.jnt_dofadr[hinges[0]]
     detents = [model.actuator(detent_name(face)).id for face in faces]
-    body = model.body(f"cube:{PUSHED_PIECE}" if cube == "full" else TOP_BODY).id
+    body = model.body(_pushed_body(cube, params)).id
     grid = next(piece.grid for piece in cubelets() if piece.name == PUSHED_PIECE)
     local = np.array(grid, dtype=float) * params.pitch
     up = np.array([0.0, 0.0, 1.0])
-    welds = LayerWelds.of(model, params) if cube == "full" else None
+    welds = cube_mechanism(model, params) if cube == "full" else None
     mujoco.mj_forward(model, data)
     quarter_turn_s = None
     steps = int(round(seconds / (timestep * substeps)))

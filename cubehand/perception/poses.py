@@ -19,6 +19,7 @@ import numpy as np
 
 from cubehand.sim.cube_geometry import cubelets
 from cubehand.sim.cube_reader import is_dropped, paint_state
+from cubehand.sim.layer_switch import SwitchedLayers
 from cubehand.sim.scene import CUBE_REST, CUBE_START, Scene
 from cubehand.sim.stepping import blew_up, control_step, rest_ctrl, settle
 from cubehand.solver.facelets import FACE_NORMALS, FACES
@@ -76,7 +77,8 @@ class PoseSampler:
         model = scene.model
         # No detents: a layer turned part way stays there, so partial angles get seen.
         model.actuator_forcerange[scene.detent_actuators] = 0.0
-        self._layers = {face: _layer_balls(model, face) for face in FACES}
+        switched = isinstance(scene.mechanism, SwitchedLayers)
+        self._layers = {face: [] if switched else _layer_balls(model, face) for face in FACES}
         self._orientations = all_orientations()
         self.colours = "U" * 54
 
@@ -124,6 +126,10 @@ class PoseSampler:
     def _paint(self, state: CubeState) -> None:
         paint_state(self.scene.model, state)
         self.colours = state.facelets
+        mechanism = self.scene.mechanism
+        if isinstance(mechanism, SwitchedLayers) and mechanism.shown is not None:
+            # A turning layer's copies take their colours from the core's stickers again.
+            mechanism.start_turn(self.scene.model, self.data, mechanism.shown)
 
     def _left_the_hand(self) -> bool:
         """Dropped, thrown clear of the palm, or reset by MuJoCo after an instability."""
@@ -136,6 +142,9 @@ class PoseSampler:
     def _turn_layer(self, face: str, angle: float) -> None:
         """Turn ``face``'s layer by ``angle`` about its normal (centre hinge and cubelets)."""
         index = self.scene.faces.index(face)
+        mechanism = self.scene.mechanism
+        if isinstance(mechanism, SwitchedLayers) and angle != 0.0:
+            mechanism.start_turn(self.scene.model, self.data, index)
         self.data.qpos[self.scene.hinge_qpos[index]] += angle
         turn = np.zeros(4)
         mujoco.mju_axisAngle2Quat(turn, np.array(FACE_NORMALS[face], dtype=float), angle)

@@ -27,6 +27,7 @@ from cubehand.sim.cube_parts import (
     add_sticker,
     bevelled_box_vertices,
 )
+from cubehand.sim.cube_switched import add_switched_cube
 from cubehand.sim.layer_welds import add_layer_welds
 from cubehand.solver.state import CubeState
 
@@ -46,6 +47,14 @@ def add_full_cube(
     With ``free`` the core gets a free joint; without, it is fixed to ``parent``.
     """
     pitch = params.pitch
+    half = 0.5 * (pitch - params.gap)
+    if params.bevel > 0:
+        spec.add_mesh(name=CUBELET_MESH, uservert=bevelled_box_vertices(half, params.bevel))
+        shape = {"type": mujoco.mjtGeom.mjGEOM_MESH, "meshname": CUBELET_MESH}
+    else:
+        shape = {"type": mujoco.mjtGeom.mjGEOM_BOX, "size": [half, half, half]}
+    if params.switched_layers:
+        return add_switched_cube(parent, spec, state, params, shape, pos, free)
     piece_mass = params.mass / 27.0
     core = add_core(parent, params, pos, free)
     # The hidden core piece: mass only, no contacts.
@@ -53,14 +62,8 @@ def add_full_cube(
         name="cube:core_mass", type=mujoco.mjtGeom.mjGEOM_SPHERE, size=[0.3 * pitch, 0, 0],
         mass=piece_mass, contype=0, conaffinity=0, group=3,
     )  # fmt: skip
-    half = 0.5 * (pitch - params.gap)
     ball_damping = params.hinge_damping if params.ball_damping is None else params.ball_damping
     ball_armature = params.armature if params.ball_armature is None else params.ball_armature
-    if params.bevel > 0:
-        spec.add_mesh(name=CUBELET_MESH, uservert=bevelled_box_vertices(half, params.bevel))
-        shape = {"type": mujoco.mjtGeom.mjGEOM_MESH, "meshname": CUBELET_MESH}
-    else:
-        shape = {"type": mujoco.mjtGeom.mjGEOM_BOX, "size": [half, half, half]}
     # Welded rigid or turning, the breakaway cube's pieces are held in line by the welds
     # alone: they touch the hand and the floor (contype 2 meets conaffinity 1) but not
     # each other, which saves most of the cube's contacts.

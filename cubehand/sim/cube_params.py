@@ -64,6 +64,12 @@ class CubeParams(BaseModel):
         "turn when the twisting load on its layer passes this torque (N m); None: the pieces "
         "are free between turns and only their contacts hold them in line",
     )
+    layer_switching: bool = Field(
+        True,
+        description="breakaway mode: build the fast cube of cubehand.sim.cube_switched (one "
+        "rigid core, locked centres, layers switched onto a centre while it turns); False: "
+        "20 ball-jointed pieces held by welds (cubehand.sim.layer_welds), as before",
+    )
     weld_release: float = Field(
         0.02, gt=0.0, lt=0.7, description="face angle off a quarter turn (rad) that releases them"
     )
@@ -81,6 +87,11 @@ class CubeParams(BaseModel):
         """Whether the full cube's welds hold it (breakaway mode), so that its pieces need
         no contacts with each other."""
         return self.layer_welds and self.weld_breakaway is not None
+
+    @property
+    def switched_layers(self) -> bool:
+        """Whether the full cube is the switched-layer model (:mod:`cubehand.sim.cube_switched`)."""
+        return self.welded_between_turns and self.layer_switching
 
     @property
     def pitch(self) -> float:

@@ -78,16 +78,18 @@ def mark_name(face: str) -> str:
 
 
 def add_sticker(
-    body: mujoco.MjsBody, index: int, cubelet_centre: np.ndarray, pitch: float, colour: str
-) -> None:
-    """A thin visual sticker of facelet ``index`` on the outside of its cubelet."""
+    body: mujoco.MjsBody, index: int, cubelet_centre: np.ndarray, pitch: float, colour: str,
+    name: str | None = None, group: int = 1,
+) -> None:  # fmt: skip
+    """A thin visual sticker of facelet ``index`` on the outside of its cubelet (named
+    :func:`sticker_name` unless ``name`` is given; visual group ``group``)."""
     normal = np.array(FACE_NORMALS[FACES[index // 9]], dtype=float)
     size = np.full(3, 0.5 * STICKER_FRACTION * pitch)
     size[np.flatnonzero(normal)] = 0.5 * STICKER_THICKNESS
     body.add_geom(
-        name=sticker_name(index), type=mujoco.mjtGeom.mjGEOM_BOX,
+        name=name or sticker_name(index), type=mujoco.mjtGeom.mjGEOM_BOX,
         pos=(cubelet_centre + normal * (0.5 * pitch)).tolist(), size=size.tolist(),
-        rgba=list(FACE_RGBA[colour]), contype=0, conaffinity=0, mass=0.0, group=1,
+        rgba=list(FACE_RGBA[colour]), contype=0, conaffinity=0, mass=0.0, group=group,
     )  # fmt: skip
     if index % 9 == 4:
         _add_mark(body, FACES[index // 9], cubelet_centre, pitch, normal)

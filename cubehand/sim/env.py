@@ -278,10 +278,10 @@ class CubeEnv(gym.Env):
         self._lock_layers()
 
     def _set_breakaway(self) -> None:
-        """Give the cube's welds its breakaway torque times :attr:`cube_stiffness`."""
-        welds, params = self.scene.layer_welds, self.scene.config.cube_params
-        if welds is not None and params.welded_between_turns:
-            welds.breakaway = params.weld_breakaway * self.cube_stiffness
+        """Give the cube's mechanism its breakaway torque times :attr:`cube_stiffness`."""
+        mechanism, params = self.scene.mechanism, self.scene.config.cube_params
+        if mechanism is not None and params.weld_breakaway is not None:
+            mechanism.breakaway = params.weld_breakaway * self.cube_stiffness
 
     def _lock_layers(self) -> None:
         """Add :attr:`layer_lock` to the damping of every hinge but the one the goal turns."""

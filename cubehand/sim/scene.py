@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from cubehand.sim.constants import ACTUATOR_NAMES, HAND_PREFIX, VIEW_CAMERA, VISION_CAMERAS
 from cubehand.sim.cube_full import add_full_cube
 from cubehand.sim.cube_locked import add_locked_cube
+from cubehand.sim.cube_mechanism import CubeMechanism, cube_mechanism
 from cubehand.sim.cube_params import CubeParams
 from cubehand.sim.cube_parts import FREE_JOINT, detent_name, hinge_name
 from cubehand.sim.hand_assets import shadow_hand_scene_file
-from cubehand.sim.layer_welds import LayerWelds
 from cubehand.sim.perturbations import PerturbationName, apply_to_spec
 from cubehand.solver.facelets import FACES
 from cubehand.solver.state import CubeState
@@ -67,7 +67,7 @@ class Scene:
     detent_actuators: np.ndarray
     cube_qpos: slice
     cube_dof: slice
-    layer_welds: LayerWelds | None = None
+    mechanism: CubeMechanism | None = None
 
 
 def build_spec(config: SceneConfig, state: CubeState | None = None) -> mujoco.MjSpec:
@@ -129,7 +129,7 @@ def scene_from_model(config: SceneConfig, model: mujoco.MjModel) -> Scene:
         detent_actuators=np.array([model.actuator(detent_name(f)).id for f in faces]),
         cube_qpos=slice(qadr, qadr + 7),
         cube_dof=slice(dadr, dadr + 6),
-        layer_welds=LayerWelds.of(model, config.cube_params) if config.cube == "full" else None,
+        mechanism=cube_mechanism(model, config.cube_params) if config.cube == "full" else None,
     )
 
 

@@ -29,8 +29,8 @@ def set_controls(scene: Scene, data: mujoco.MjData, hand_ctrl: np.ndarray) -> No
     data.ctrl[scene.hand_actuators] = np.clip(hand_ctrl, scene.hand_ctrl_low, scene.hand_ctrl_high)
     angles = data.qpos[scene.hinge_qpos]
     data.ctrl[scene.detent_actuators] = detent_targets(angles)
-    if scene.layer_welds is not None:
-        scene.layer_welds.update(scene.model, data, angles)
+    if scene.mechanism is not None:
+        scene.mechanism.update(scene.model, data, angles)
 
 
 def run_substeps(scene: Scene, data: mujoco.MjData) -> None:

@@ -6,9 +6,9 @@ import mujoco
 import numpy as np
 
 from cubehand.sim.cube_full import add_full_cube
+from cubehand.sim.cube_mechanism import cube_mechanism
 from cubehand.sim.cube_params import CubeParams
 from cubehand.sim.cube_parts import detent_name, detent_targets, hinge_name
-from cubehand.sim.layer_welds import LayerWelds
 from cubehand.sim.scene import set_physics_options
 from cubehand.solver.facelets import FACES
 from cubehand.solver.state import CubeState
@@ -34,7 +34,7 @@ class CubeRig:
         self.qpos = {f: self.model.jnt_qposadr[self.model.joint(hinge_name(f)).id] for f in FACES}
         self.detents = [self.model.actuator(detent_name(f)).id for f in FACES]
         self.motors = {f: self.model.actuator(f"test:{f}").id for f in FACES}
-        self.welds = LayerWelds.of(self.model, params or CubeParams())
+        self.welds = cube_mechanism(self.model, params or CubeParams())
         mujoco.mj_forward(self.model, self.data)
 
     def angles(self) -> np.ndarray:

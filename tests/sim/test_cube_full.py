@@ -1,4 +1,5 @@
-"""The mechanical cube behaves like a real one (contacts, ball joints and detents only)."""
+"""The mechanical cube behaves like a real one (the default switched-layer model; some
+checks also on the ball-jointed ones)."""
 
 import numpy as np
 import pytest
@@ -74,10 +75,11 @@ def test_ball_damping_is_set_apart_from_the_hinges():
         assert len(balls) == 20
         return {float(model.dof_damping[model.jnt_dofadr[j] + k]) for j in balls for k in range(3)}
 
-    assert ball_damping(CubeRig()) == {CubeParams().ball_damping}
-    older = CubeRig(params=CubeParams(ball_damping=None))  # configs before the default changed
+    welded = CubeParams(layer_switching=False)
+    assert ball_damping(CubeRig(params=welded)) == {CubeParams().ball_damping}
+    older = CubeRig(params=welded.model_copy(update={"ball_damping": None}))  # older configs
     assert ball_damping(older) == {CubeParams().hinge_damping}
-    rig = CubeRig(params=CubeParams(ball_damping=0.0))
+    rig = CubeRig(params=welded.model_copy(update={"ball_damping": 0.0}))
     assert ball_damping(rig) == {0.0}
     hinge = rig.model.jnt_dofadr[rig.model.joint("cube:hinge:U").id]
     assert rig.model.dof_damping[hinge] == CubeParams().hinge_damping

@@ -239,7 +239,8 @@ def test_a_locked_cube_tipped_over_with_its_top_layer_half_turned_cannot_go_on()
 
 def test_layer_lock_damps_the_faces_the_goal_does_not_turn_and_they_hold():
     env, _ = _env_running_plan("full", "U", layer_lock=5.0)
-    nominal = np.full(6, env.config.scene.cube_params.hinge_damping)
+    params = env.config.scene.cube_params  # a turning layer has its 8 pieces' damping too
+    nominal = np.full(6, params.hinge_damping + 8 * params.ball_damping)
     damping = env.scene.model.dof_damping[env.scene.hinge_dof]
     assert env.goal.kind == "rotate" and env.goal.face == "U" and env.scene.faces[0] == "U"
     np.testing.assert_allclose(damping, nominal + [0, 5, 5, 5, 5, 5])
@@ -265,20 +266,20 @@ def test_layer_lock_damps_the_faces_the_goal_does_not_turn_and_they_hold():
 def test_cube_stiffness_scales_the_breakaway_and_detent_at_reset():
     env, _ = _env_running_plan("full", "U")
     detents = env.scene.model.actuator_forcerange[env.randomizer._indices["face_detent"]].copy()
-    assert env.scene.layer_welds.breakaway == env.config.scene.cube_params.weld_breakaway == 0.03
+    assert env.scene.mechanism.breakaway == env.config.scene.cube_params.weld_breakaway == 0.03
     env.cube_stiffness = 1 / 3
     env.reset(seed=0)
-    assert env.scene.layer_welds.breakaway == pytest.approx(0.01)
+    assert env.scene.mechanism.breakaway == pytest.approx(0.01)
     scaled = env.scene.model.actuator_forcerange[env.randomizer._indices["face_detent"]]
     np.testing.assert_allclose(scaled, detents / 3)
     env.data.qfrc_applied[env.scene.hinge_dof[0]] = 0.025  # enough at 1/3, not at 1
     for _ in range(5):
         env.step(NO_OP)
-    assert env.scene.layer_welds.turning_face(env.data) == 0
+    assert env.scene.mechanism.turning_face(env.data) == 0
     env.cube_stiffness = 1.0
     env.reset(seed=0)
-    assert env.scene.layer_welds.breakaway == 0.03
+    assert env.scene.mechanism.breakaway == 0.03
     env.data.qfrc_applied[env.scene.hinge_dof[0]] = 0.025
     for _ in range(5):
         env.step(NO_OP)
-    assert env.scene.layer_welds.is_rigid(env.data)
+    assert env.scene.mechanism.is_rigid(env.data)

@@ -10,6 +10,8 @@ from .cube_rig import CubeRig
 
 #: The pieces free between turns (the mode before breakaway became the default).
 FREE = CubeParams(weld_breakaway=None)
+#: Breakaway mode with 20 ball-jointed pieces and welds (before the switched layers).
+WELDED = CubeParams(layer_switching=False)
 
 
 def test_a_turn_welds_its_layer_and_the_rest_and_alignment_lets_go():
@@ -38,7 +40,7 @@ def test_a_small_wobble_leaves_the_pieces_free():
 def test_welds_can_be_left_out_and_thresholds_are_checked():
     rig = CubeRig(params=CubeParams(layer_welds=False))
     assert rig.welds is None and rig.model.neq == 0
-    assert CubeRig().model.neq == 26 + 20 * 6
+    assert CubeRig(params=WELDED).model.neq == 26 + 20 * 6
     with pytest.raises(ValidationError, match="weld_release"):
         CubeParams(weld_engage=0.02, weld_release=0.03)
 
@@ -57,7 +59,7 @@ def test_only_a_lone_misaligned_face_engages_the_welds():
 
 
 def test_breakaway_mode_holds_the_cube_rigid_until_a_layer_is_twisted():
-    params = CubeParams()
+    params = WELDED
     assert params.weld_breakaway == 0.03  # the default
     rig = CubeRig(params=params)
     rig.drive({"U": -0.02}, 1.0)  # under the breakaway load: the whole cube stays welded
@@ -82,5 +84,5 @@ def test_breakaway_pieces_touch_the_hand_but_not_each_other():
             for i in range(rig.data.ncon)
         )
 
-    assert piece_contacts(CubeParams()) == 0
+    assert piece_contacts(WELDED) == 0
     assert piece_contacts(FREE) > 20
