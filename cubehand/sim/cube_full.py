@@ -22,7 +22,7 @@ from cubehand.sim.cube_geometry import cubelets
 from cubehand.sim.cube_params import CubeParams
 from cubehand.sim.cube_parts import (
     PLASTIC_RGBA,
-    add_core,
+    add_cubelet_core,
     add_face_hinge,
     add_sticker,
     bevelled_box_vertices,
@@ -56,12 +56,7 @@ def add_full_cube(
     if params.switched_layers:
         return add_switched_cube(parent, spec, state, params, shape, pos, free)
     piece_mass = params.mass / 27.0
-    core = add_core(parent, params, pos, free)
-    # The hidden core piece: mass only, no contacts.
-    core.add_geom(
-        name="cube:core_mass", type=mujoco.mjtGeom.mjGEOM_SPHERE, size=[0.3 * pitch, 0, 0],
-        mass=piece_mass, contype=0, conaffinity=0, group=3,
-    )  # fmt: skip
+    core = add_cubelet_core(parent, params, pos, free)
     ball_damping = params.hinge_damping if params.ball_damping is None else params.ball_damping
     ball_armature = params.armature if params.ball_armature is None else params.ball_armature
     # Welded rigid or turning, the breakaway cube's pieces are held in line by the welds

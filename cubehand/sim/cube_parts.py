@@ -45,6 +45,17 @@ def add_core(parent: mujoco.MjsBody, params: CubeParams, pos, free: bool) -> muj
     return core
 
 
+def add_cubelet_core(parent: mujoco.MjsBody, params: CubeParams, pos, free: bool) -> mujoco.MjsBody:
+    """The core of a cube of cubelets: :func:`add_core` with the hidden core piece (mass
+    only, no contacts)."""
+    core = add_core(parent, params, pos, free)
+    core.add_geom(
+        name="cube:core_mass", type=mujoco.mjtGeom.mjGEOM_SPHERE, size=[0.1 * params.size, 0, 0],
+        mass=params.mass / 27.0, contype=0, conaffinity=0, group=3,
+    )  # fmt: skip
+    return core
+
+
 def add_face_hinge(
     body: mujoco.MjsBody, spec: mujoco.MjSpec, face: str, params: CubeParams
 ) -> None:

@@ -33,7 +33,7 @@ from cubehand.sim.cube_geometry import cubelets
 from cubehand.sim.cube_params import CubeParams
 from cubehand.sim.cube_parts import (
     PLASTIC_RGBA,
-    add_core,
+    add_cubelet_core,
     add_face_hinge,
     add_sticker,
     hinge_name,
@@ -99,11 +99,7 @@ def add_switched_cube(
     """
     pitch = params.pitch
     piece_mass = params.mass / 27.0
-    core = add_core(parent, params, pos, free)
-    core.add_geom(
-        name="cube:core_mass", type=mujoco.mjtGeom.mjGEOM_SPHERE, size=[0.3 * pitch, 0, 0],
-        mass=piece_mass, contype=0, conaffinity=0, group=3,
-    )  # fmt: skip
+    core = add_cubelet_core(parent, params, pos, free)
     half = 1.5 * pitch - 0.5 * params.gap
     # Every collision box is compiled touchable, so that MuJoCo's bounding volumes of its
     # body cover it (they leave out geoms without contacts); the switch turns off those
