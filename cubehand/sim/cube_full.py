@@ -2,8 +2,10 @@
 
 The core carries the cube's pose. The six centres turn on hinges about their face normals;
 the other 20 cubelets sit on ball joints at the core's centre, so they can only move by
-rotating about it. By default (breakaway mode) the layer welds of
-:mod:`cubehand.sim.layer_welds` decide which rotations happen: the cube is rigid until a
+rotating about it. (By default, with ``weld_breakaway`` set and ``layer_switching`` on,
+the faster model of :mod:`cubehand.sim.cube_switched` is built instead.) In breakaway
+mode without switching, the layer welds of :mod:`cubehand.sim.layer_welds` decide which
+rotations happen: the cube is rigid until a
 layer is twisted hard enough, then that layer turns as one piece; the cubelets touch the
 hand but not each other. With ``weld_breakaway`` None, contacts with their neighbours
 decide it: a layer turns when its neighbours are aligned and jams when a perpendicular
@@ -57,8 +59,6 @@ def add_full_cube(
         return add_switched_cube(parent, spec, state, params, shape, pos, free)
     piece_mass = params.mass / 27.0
     core = add_cubelet_core(parent, params, pos, free)
-    ball_damping = params.hinge_damping if params.ball_damping is None else params.ball_damping
-    ball_armature = params.armature if params.ball_armature is None else params.ball_armature
     # Welded rigid or turning, the breakaway cube's pieces are held in line by the welds
     # alone: they touch the hand and the floor (contype 2 meets conaffinity 1) but not
     # each other, which saves most of the cube's contacts.
@@ -70,7 +70,7 @@ def add_full_cube(
         else:
             body.add_joint(
                 name=f"cube:ball:{piece.name}", type=mujoco.mjtJoint.mjJNT_BALL,
-                damping=ball_damping, armature=ball_armature,
+                damping=params.ball_joint_damping, armature=params.ball_joint_armature,
             )  # fmt: skip
         centre = np.array(piece.grid, dtype=float) * pitch
         body.add_geom(

@@ -89,6 +89,16 @@ class CubeParams(BaseModel):
         return self.layer_welds and self.weld_breakaway is not None
 
     @property
+    def ball_joint_damping(self) -> float:
+        """Damping of each ball joint (N m s/rad): ``ball_damping``, or the hinges' if None."""
+        return self.hinge_damping if self.ball_damping is None else self.ball_damping
+
+    @property
+    def ball_joint_armature(self) -> float:
+        """Armature of each ball joint (kg m^2): ``ball_armature``, or ``armature`` if None."""
+        return self.armature if self.ball_armature is None else self.ball_armature
+
+    @property
     def switched_layers(self) -> bool:
         """Whether the full cube is the switched-layer model (:mod:`cubehand.sim.cube_switched`)."""
         return self.welded_between_turns and self.layer_switching

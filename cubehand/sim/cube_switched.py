@@ -38,6 +38,7 @@ from cubehand.sim.cube_parts import (
     add_sticker,
     hinge_name,
 )
+from cubehand.solver.state import CubeState
 
 #: Impedance of the centre locks (MuJoCo solimp), as stiff as the ball-jointed cube's welds.
 LOCK_SOLIMP = [0.99, 0.999, 0.001, 0.5, 2.0]
@@ -85,7 +86,7 @@ def layer_name(face: str) -> str:
 def add_switched_cube(
     parent: mujoco.MjsBody,
     spec: mujoco.MjSpec,
-    state,
+    state: CubeState,
     params: CubeParams,
     shape: dict,
     pos: tuple[float, float, float],
@@ -110,12 +111,10 @@ def add_switched_cube(
     }  # fmt: skip
     core.add_geom(name=whole_name(), pos=[0, 0, 0], size=[half] * 3, **box)
     visual = {"rgba": list(PLASTIC_RGBA), "contype": 0, "conaffinity": 0, **shape}
-    ball_damping = params.hinge_damping if params.ball_damping is None else params.ball_damping
-    ball_armature = params.armature if params.ball_armature is None else params.ball_armature
     hinge_params = params.model_copy(
         update={
-            "hinge_damping": params.hinge_damping + LAYERS_PER_FACE * ball_damping,
-            "armature": params.armature + LAYERS_PER_FACE * ball_armature,
+            "hinge_damping": params.hinge_damping + LAYERS_PER_FACE * params.ball_joint_damping,
+            "armature": params.armature + LAYERS_PER_FACE * params.ball_joint_armature,
         }
     )
     pieces = cubelets()

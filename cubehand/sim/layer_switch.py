@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import mujoco
 import numpy as np
 
-from cubehand.sim.cube_geometry import cubelets
+from cubehand.sim.cube_geometry import cubelets, facelet_at
 from cubehand.sim.cube_parts import CORE, hinge_name, sticker_name
 from cubehand.sim.cube_switched import (
     HIDDEN_GROUP,
@@ -32,6 +32,7 @@ from cubehand.sim.cube_switched import (
     whole_name,
 )
 from cubehand.solver.facelets import FACE_NORMALS, FACES, STICKER_NORMALS, STICKER_POSITIONS
+from cubehand.solver.state import move_rotation_matrix
 
 _NORMALS = np.array([FACE_NORMALS[face] for face in FACES], dtype=float)
 _EQUALITY = int(mujoco.mjtConstraint.mjCNSTR_EQUALITY)
@@ -205,22 +206,9 @@ def _touch(model: mujoco.MjModel, geoms: np.ndarray, on: bool) -> None:
 
 def _turned(indices: list[int], face: int, turns: int) -> list[int]:
     """Facelet indices where the stickers ``indices`` sit after ``turns`` quarter turns of
-    ``face`` (counter-clockwise about its normal)."""
-    rotation = _quarter_rotation(_NORMALS[face], turns)
-    lookup = {
-        (tuple(STICKER_POSITIONS[i].astype(int)), tuple(STICKER_NORMALS[i].astype(int))): i
-        for i in range(54)
-    }
-    out = []
-    for index in indices:
-        position = tuple(np.rint(rotation @ STICKER_POSITIONS[index]).astype(int))
-        normal = tuple(np.rint(rotation @ STICKER_NORMALS[index]).astype(int))
-        out.append(lookup[(position, normal)])
-    return out
-
-
-def _quarter_rotation(axis: np.ndarray, turns: int) -> np.ndarray:
-    """Rotation by ``turns`` quarter turns about the unit ``axis`` (right-handed)."""
-    angle = turns * QUARTER
-    cross = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
-    return np.eye(3) + np.sin(angle) * cross + (1 - np.cos(angle)) * cross @ cross
+    ``face`` (counter-clockwise about its normal, so clockwise ones negated)."""
+    rotation = move_rotation_matrix(FACES[face], -turns % 4)
+    return [
+        facelet_at(rotation @ STICKER_POSITIONS[i] / 2, rotation @ STICKER_NORMALS[i])
+        for i in indices
+    ]
