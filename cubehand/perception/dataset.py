@@ -94,6 +94,7 @@ class RenderSource:
             for label in episode:
                 # The sampler repaints the stickers for each sample: tint them again.
                 self.visuals.apply(values, self.sampler.colours)
+                self.sampler.copy_colours()  # a turning layer shows the tinted colours too
                 # Cameras and lights may have moved: recompute their world poses now.
                 mujoco.mj_camlight(self.scene.model, self.sampler.data)
                 views = render_views(self.renderer, self.sampler.data, VISION_CAMERAS)

@@ -126,10 +126,13 @@ class PoseSampler:
     def _paint(self, state: CubeState) -> None:
         paint_state(self.scene.model, state)
         self.colours = state.facelets
-        mechanism = self.scene.mechanism
-        if isinstance(mechanism, SwitchedLayers) and mechanism.shown is not None:
-            # A turning layer's copies take their colours from the core's stickers again.
-            mechanism.start_turn(self.scene.model, self.data, mechanism.shown)
+        self.copy_colours()
+
+    def copy_colours(self) -> None:
+        """Show the stickers' colours on a turning layer's copies again (call after any
+        recolouring of the stickers)."""
+        if isinstance(self.scene.mechanism, SwitchedLayers):
+            self.scene.mechanism.copy_colours(self.scene.model)
 
     def _left_the_hand(self) -> bool:
         """Dropped, thrown clear of the palm, or reset by MuJoCo after an instability."""

@@ -69,6 +69,7 @@ class SwitchedLayers:
     release: float
     breakaway: float
     shown: int | None = field(default=None)
+    shown_turns: int = field(default=0)  # quarter turns of the shown layer's face at its start
 
     @classmethod
     def from_model(cls, model: mujoco.MjModel, release: float, breakaway: float) -> SwitchedLayers:
@@ -139,14 +140,23 @@ class SwitchedLayers:
     def start_turn(self, model: mujoco.MjModel, data: mujoco.MjData, face: int) -> None:
         """Let face ``face``'s layer turn: unlock its centre and move its pieces onto it."""
         layer = self.layers[face]
-        turns = int(np.round(data.qpos[self.hinge_qpos[face]] / QUARTER))
-        model.geom_rgba[layer.copy_stickers] = model.geom_rgba[layer.slots[turns % 4]]
+        self.shown = face
+        self.shown_turns = int(np.round(data.qpos[self.hinge_qpos[face]] / QUARTER))
+        self.copy_colours(model)
         _touch(model, np.array([self.whole]), False)
         _touch(model, layer.boxes, True)
         _show(model, layer.core_geoms, None)
         _show(model, layer.copy_geoms, layer.copy_groups)
         data.eq_active[self.locks[face]] = 0
-        self.shown = face
+
+    def copy_colours(self, model: mujoco.MjModel) -> None:
+        """Show the core stickers' colours on the turning layer's copies (after the stickers
+        were recoloured, such as by visual randomization); nothing while the cube is rigid."""
+        if self.shown is None:
+            return
+        layer = self.layers[self.shown]
+        under = layer.slots[self.shown_turns % 4]  # core stickers the copies stood on
+        model.geom_rgba[layer.copy_stickers] = model.geom_rgba[under]
 
     def twisting_loads(self, model: mujoco.MjModel, data: mujoco.MjData) -> np.ndarray:
         """Torque (N m) about each face's axis on that face's layer, from outside the layer."""

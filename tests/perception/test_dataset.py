@@ -5,6 +5,7 @@ import pytest
 
 from cubehand.perception.dataset import (
     DatasetConfig,
+    RenderSource,
     generate,
     missing_shards,
     read_shards,
@@ -50,3 +51,22 @@ def test_missing_or_broken_shards_are_named(tmp_path):
     broken.write_text("not a shard")
     with pytest.raises(CubeError, match="cannot read dataset shard"):
         read_shards([broken])
+
+
+def test_a_turning_layer_shows_the_tinted_sticker_colours():
+    source = RenderSource(TINY)
+    model, mechanism = source.scene.model, source.scene.mechanism
+    try:
+        checked = 0
+        for _, _ in zip(source.samples(np.random.default_rng(4)), range(12), strict=False):
+            if mechanism.shown is None:
+                continue
+            layer = mechanism.layers[mechanism.shown]
+            under = layer.slots[mechanism.shown_turns % 4]
+            np.testing.assert_array_equal(
+                model.geom_rgba[layer.copy_stickers], model.geom_rgba[under]
+            )
+            checked += 1
+        assert checked > 0
+    finally:
+        source.close()

@@ -55,6 +55,22 @@ def test_a_reset_under_a_turning_layer_puts_the_cube_back_together():
     assert np.all(rig.model.geom_contype[layer.boxes] == 0)
 
 
+def test_recoloured_stickers_reach_the_turning_layers_copies():
+    rig = CubeRig()
+    rig.data.qpos[rig.welds.hinge_qpos[0]] = np.pi / 2  # U starts a quarter turn round
+    rig.welds.start_turn(rig.model, rig.data, 0)
+    rig.data.qpos[rig.welds.hinge_qpos[0]] += 0.7  # turned on, nearer the next quarter
+    layer = rig.welds.layers[0]
+    under = layer.slots[1]  # the core stickers the copies stood on when the turn started
+    np.testing.assert_array_equal(
+        rig.model.geom_rgba[layer.copy_stickers], rig.model.geom_rgba[under]
+    )
+    rig.model.geom_rgba[under, :3] = 0.25  # such as a visual tint
+    rig.welds.copy_colours(rig.model)
+    assert np.all(rig.model.geom_rgba[layer.copy_stickers, :3] == 0.25)
+    assert rig.welds.shown == 0 and rig.welds.shown_turns == 1
+
+
 def _finger_rig(
     push: float, seconds: float
 ) -> tuple[mujoco.MjModel, mujoco.MjData, SwitchedLayers]:
