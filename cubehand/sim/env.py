@@ -6,7 +6,8 @@ training curriculum, or from a scheduler plan (``reset(options={"subgoals": ...}
 
 A goal is met when the target face is within ``orientation_tolerance`` of the palm normal,
 every face angle is within ``face_tolerance`` of its goal, the cube lies on the palm and it
-is nearly still. Reward: decrease of the distance to the goal each step, plus
+is nearly still. Reward: decrease of the distance to the goal each step (plus, in training,
+optional shaping toward mid-range joint targets, ``pose_shaping``), plus
 ``goal_bonus`` per goal met, plus ``drop_penalty`` for a drop. An episode ends at a drop, at
 ``max_successes``, at the end of a plan, or when a goal times out (training may let it go
 on to the next curriculum goal instead, ``timeouts_allowed`` times).
@@ -87,6 +88,14 @@ class EnvConfig(BaseModel):
     )
     action_step: float = Field(
         0.05, gt=0, description="largest change of a joint target per step, fraction of range"
+    )
+    pose_shaping: float = Field(
+        0.0,
+        ge=0,
+        description="training only: potential-based reward shaping (Ng et al. 1999) with "
+        "potential -pose_shaping x the mean distance of the joint targets from mid-range "
+        "(targets scaled to [-1, 1]); moving away costs what coming back repays, so it "
+        "rewards opening a clenched hand after a goal without changing which policy is best",
     )
 
 
@@ -192,6 +201,7 @@ class CubeEnv(gym.Env):
         self.goal: Goal | None = None
         self._next_goal()
         self._distance = self._goal_distance()
+        self._potential = self._pose_potential()
         return self._observe(), self._info(None)
 
     def step(
@@ -219,6 +229,9 @@ class CubeEnv(gym.Env):
         distance = self._goal_distance()
         reward = self._distance - distance
         self._distance = distance
+        potential = self._pose_potential()
+        reward += potential - self._potential
+        self._potential = potential
         terminated = truncated = False
         if blew_up(self.data):
             # MuJoCo reset the physics after a blow-up; the episode cannot go on honestly.
@@ -332,6 +345,17 @@ class CubeEnv(gym.Env):
         tilt = face_tilt(self._cube_in_hand(), self.goal.face)
         return tilt + float(np.abs(self._cube_angles() - self.goal_angles).sum())
 
+    def _pose_potential(self) -> float:
+        """Shaping potential of the joint targets (0 at mid-range, see ``pose_shaping``)."""
+        if self.config.pose_shaping == 0.0:
+            return 0.0
+        return -self.config.pose_shaping * float(np.abs(self._scaled_targets()).mean())
+
+    def _scaled_targets(self) -> np.ndarray:
+        """Joint targets scaled to [-1, 1] over each actuator's range (0 at mid-range)."""
+        low, high = self.scene.hand_ctrl_low, self.scene.hand_ctrl_high
+        return 2 * (self.target - low) / (high - low) - 1
+
     # -- physical quantities ------------------------------------------------------------
     def _read_hand_frame(self) -> None:
         """Read the palm's pose once per step (goal tests and observations share it)."""
@@ -411,11 +435,10 @@ class CubeEnv(gym.Env):
         noisy += self.np_random.normal(0.0, 1.0, noisy.shape) * noise
         noisy_angles = angles + self.np_random.normal(0.0, 10 * noise, 6)
         qpos, qvel = data.qpos[self._joint_qpos], data.qvel[self._joint_dof]
-        low, high = self.scene.hand_ctrl_low, self.scene.hand_ctrl_high
         observation = {
             "fingertips": noisy[7:],
             # The joint targets the controller commands: known exactly, as on a real robot.
-            "hand_targets": 2 * (self.target - low) / (high - low) - 1,
+            "hand_targets": self._scaled_targets(),
             "cube_position": noisy[:3],
             "cube_quaternion": noisy[3:7] / np.linalg.norm(noisy[3:7]),
             "goal_quaternion": goal_quat,

@@ -283,3 +283,25 @@ def test_cube_stiffness_scales_the_breakaway_and_detent_at_reset():
     for _ in range(5):
         env.step(NO_OP)
     assert env.scene.mechanism.is_rigid(env.data)
+
+
+def test_pose_shaping_charges_leaving_mid_range_and_repays_coming_back():
+    def rewards(shaping, actions):
+        config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="mid",
+                           pose_shaping=shaping)  # fmt: skip
+        env = CubeEnv(config)
+        env.reset(seed=6)
+        return np.array([env.step(action)[1] for action in actions]), env
+
+    # Every target up by one action step (5% of its range, 0.1 when scaled) for two steps,
+    # then back down for two: targets leave mid-range and return (no action latency at
+    # nominal physics).
+    up, down = np.full(20, ACTION_BINS - 1), np.zeros(20, dtype=int)
+    actions = [up, up, down, down]
+    plain, env = rewards(0.0, actions)
+    shaped, _ = rewards(2.0, actions)
+    assert env.values["action_latency"] == 0
+    assert np.allclose(shaped - plain, [-0.2, -0.2, 0.2, 0.2], atol=0.02)
+    assert abs((shaped - plain).sum()) < 1e-9
+    with pytest.raises(ValueError):
+        EnvConfig(pose_shaping=-1.0)
