@@ -93,9 +93,13 @@ class EnvConfig(BaseModel):
         0.0,
         ge=0,
         description="training only: potential-based reward shaping (Ng et al. 1999) with "
-        "potential -pose_shaping x the mean distance of the joint targets from mid-range "
-        "(targets scaled to [-1, 1]); moving away costs what coming back repays, so it "
-        "rewards opening a clenched hand after a goal without changing which policy is best",
+        "potential -pose_shaping x the mean distance of the joint targets from those of "
+        "`shaping_pose` (targets scaled to [-1, 1]); moving away costs what coming back "
+        "repays, so it rewards opening a clenched hand after a goal without changing which "
+        "policy is best",
+    )
+    shaping_pose: Literal["mid", "flat"] = Field(
+        "mid", description="the joint targets of zero shaping potential: mid-range or flat"
     )
 
 
@@ -346,15 +350,18 @@ class CubeEnv(gym.Env):
         return tilt + float(np.abs(self._cube_angles() - self.goal_angles).sum())
 
     def _pose_potential(self) -> float:
-        """Shaping potential of the joint targets (0 at mid-range, see ``pose_shaping``)."""
+        """Shaping potential of the joint targets (0 at ``shaping_pose``, see
+        ``pose_shaping``)."""
         if self.config.pose_shaping == 0.0:
             return 0.0
-        return -self.config.pose_shaping * float(np.abs(self._scaled_targets()).mean())
+        pose = 0.0 if self.config.shaping_pose == "mid" else self._scaled(rest_ctrl(self.scene))
+        distance = np.abs(self._scaled(self.target) - pose).mean()
+        return -self.config.pose_shaping * float(distance)
 
-    def _scaled_targets(self) -> np.ndarray:
+    def _scaled(self, targets: np.ndarray) -> np.ndarray:
         """Joint targets scaled to [-1, 1] over each actuator's range (0 at mid-range)."""
         low, high = self.scene.hand_ctrl_low, self.scene.hand_ctrl_high
-        return 2 * (self.target - low) / (high - low) - 1
+        return 2 * (targets - low) / (high - low) - 1
 
     # -- physical quantities ------------------------------------------------------------
     def _read_hand_frame(self) -> None:
@@ -438,7 +445,7 @@ class CubeEnv(gym.Env):
         observation = {
             "fingertips": noisy[7:],
             # The joint targets the controller commands: known exactly, as on a real robot.
-            "hand_targets": self._scaled_targets(),
+            "hand_targets": self._scaled(self.target),
             "cube_position": noisy[:3],
             "cube_quaternion": noisy[3:7] / np.linalg.norm(noisy[3:7]),
             "goal_quaternion": goal_quat,

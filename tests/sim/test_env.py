@@ -305,3 +305,20 @@ def test_pose_shaping_charges_leaving_mid_range_and_repays_coming_back():
     assert abs((shaped - plain).sum()) < 1e-9
     with pytest.raises(ValueError):
         EnvConfig(pose_shaping=-1.0)
+
+
+def test_pose_shaping_toward_the_flat_hand_pays_for_opening_it():
+    config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="mid", pose_shaping=2.0,
+                       shaping_pose="flat")  # fmt: skip
+    env = CubeEnv(config)
+    env.reset(seed=6)
+    low, high = env.scene.hand_ctrl_low, env.scene.hand_ctrl_high
+    flat = 2 * (rest_ctrl(env.scene) - low) / (high - low) - 1
+    start = -2.0 * np.abs(flat).mean()  # the targets start at mid-range (0 when scaled)
+    assert env._pose_potential() == pytest.approx(start)
+    toward_flat = np.where(flat < 0, 0, ACTION_BINS - 1)
+    plain = CubeEnv(config.model_copy(update={"pose_shaping": 0.0}))
+    plain.reset(seed=6)
+    gain = env.step(toward_flat)[1] - plain.step(toward_flat)[1]
+    assert gain > 0
+    assert gain == pytest.approx(env._pose_potential() - start)
