@@ -7,7 +7,7 @@ training curriculum, or from a scheduler plan (``reset(options={"subgoals": ...}
 A goal is met when the target face is within ``orientation_tolerance`` of the palm normal,
 every face angle is within ``face_tolerance`` of its goal, the cube lies on the palm and it
 is nearly still. Reward: decrease of the distance to the goal each step (plus, in training,
-optional shaping toward mid-range joint targets, ``pose_shaping``), plus
+optional shaping toward a hand pose: ``pose_shaping``, ``shaping_pose``), plus
 ``goal_bonus`` per goal met, plus ``drop_penalty`` for a drop. An episode ends at a drop, at
 ``max_successes``, at the end of a plan, or when a goal times out (training may let it go
 on to the next curriculum goal instead, ``timeouts_allowed`` times).
