@@ -205,6 +205,9 @@ class CubeEnv(gym.Env):
         self.goal: Goal | None = None
         self._next_goal()
         self._distance = self._goal_distance()
+        # Scaled joint targets of zero shaping potential (the actuator ranges are fixed).
+        flat = self.config.shaping_pose == "flat"
+        self._shaping_centre = self._scaled(rest_ctrl(self.scene)) if flat else 0.0
         self._potential = self._pose_potential()
         return self._observe(), self._info(None)
 
@@ -354,8 +357,7 @@ class CubeEnv(gym.Env):
         ``pose_shaping``)."""
         if self.config.pose_shaping == 0.0:
             return 0.0
-        pose = 0.0 if self.config.shaping_pose == "mid" else self._scaled(rest_ctrl(self.scene))
-        distance = np.abs(self._scaled(self.target) - pose).mean()
+        distance = np.abs(self._scaled(self.target) - self._shaping_centre).mean()
         return -self.config.pose_shaping * float(distance)
 
     def _scaled(self, targets: np.ndarray) -> np.ndarray:
