@@ -57,7 +57,6 @@ def add_full_cube(
         shape = {"type": mujoco.mjtGeom.mjGEOM_BOX, "size": [half, half, half]}
     if params.switched_layers:
         return add_switched_cube(parent, spec, state, params, shape, pos, free)
-    piece_mass = params.mass / 27.0
     core = add_cubelet_core(parent, params, pos, free)
     # Welded rigid or turning, the breakaway cube's pieces are held in line by the welds
     # alone: they touch the hand and the floor (contype 2 meets conaffinity 1) but not
@@ -74,7 +73,7 @@ def add_full_cube(
             )  # fmt: skip
         centre = np.array(piece.grid, dtype=float) * pitch
         body.add_geom(
-            name=f"cube:piece:{piece.name}", pos=centre.tolist(), mass=piece_mass,
+            name=f"cube:piece:{piece.name}", pos=centre.tolist(), mass=params.piece_mass,
             rgba=list(PLASTIC_RGBA), condim=1,
             solimp=[*params.solimp, 0.5, 2.0], **shape, **contacts,
         )  # fmt: skip

@@ -89,6 +89,11 @@ class CubeParams(BaseModel):
         return self.layer_welds and self.weld_breakaway is not None
 
     @property
+    def piece_mass(self) -> float:
+        """Mass of each of the 27 pieces of a cubelet cube (kg)."""
+        return self.mass / 27.0
+
+    @property
     def ball_joint_damping(self) -> float:
         """Damping of each ball joint (N m s/rad): ``ball_damping``, or the hinges' if None."""
         return self.hinge_damping if self.ball_damping is None else self.ball_damping

@@ -51,7 +51,7 @@ def add_cubelet_core(parent: mujoco.MjsBody, params: CubeParams, pos, free: bool
     core = add_core(parent, params, pos, free)
     core.add_geom(
         name="cube:core_mass", type=mujoco.mjtGeom.mjGEOM_SPHERE, size=[0.1 * params.size, 0, 0],
-        mass=params.mass / 27.0, contype=0, conaffinity=0, group=3,
+        mass=params.piece_mass, contype=0, conaffinity=0, group=3,
     )  # fmt: skip
     return core
 

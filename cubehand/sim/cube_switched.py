@@ -99,7 +99,6 @@ def add_switched_cube(
     while it is rigid, and while face f turns the two thirds that stay and f's layer.
     """
     pitch = params.pitch
-    piece_mass = params.mass / 27.0
     core = add_cubelet_core(parent, params, pos, free)
     half = 1.5 * pitch - 0.5 * params.gap
     # Every collision box is compiled touchable, so that MuJoCo's bounding volumes of its
@@ -122,7 +121,10 @@ def add_switched_cube(
         centre = np.array(piece.grid, dtype=float) * pitch
         if not piece.is_centre:
             core.add_geom(
-                name=f"cube:piece:{piece.name}", pos=centre.tolist(), mass=piece_mass, **visual
+                name=f"cube:piece:{piece.name}",
+                pos=centre.tolist(),
+                mass=params.piece_mass,
+                **visual,
             )
             for index in piece.facelets:
                 add_sticker(core, index, centre, pitch, state.facelets[index])
@@ -145,7 +147,7 @@ def add_switched_cube(
             size=layer_size.tolist(), **box,
         )  # fmt: skip
         body.add_geom(
-            name=f"cube:piece:{piece.name}", pos=centre.tolist(), mass=piece_mass, **visual
+            name=f"cube:piece:{piece.name}", pos=centre.tolist(), mass=params.piece_mass, **visual
         )
         for index in piece.facelets:
             add_sticker(body, index, centre, pitch, state.facelets[index])
