@@ -99,6 +99,8 @@ class PoseSampler:
         data.qpos[scene.cube_qpos] = [*CUBE_START, *quat]
         up_face = orientation.face_at("U")
         data.qpos[scene.hinge_qpos] = QUARTER * rng.integers(4, size=len(scene.faces))
+        if isinstance(scene.mechanism, SwitchedLayers):
+            scene.mechanism.reset(model, data)  # nothing of the last episode carries over
         turned = up_face if rng.random() < 0.7 else FACES[rng.integers(6)]
         angle = rng.uniform(-np.pi / 4, np.pi / 4) if rng.random() < 0.6 else 0.0
         self._turn_layer(turned, angle)

@@ -137,6 +137,16 @@ class SwitchedLayers:
             heights = (_NORMALS[close] @ data.xmat[self.core].reshape(3, 3).T)[:, 2]
             self.start_turn(model, data, int(close[np.argmax(heights)]))
 
+    def reset(self, model: mujoco.MjModel, data: mujoco.MjData) -> None:
+        """Make the model the rigid cube at ``data``'s hinge angles (after the data were reset
+        or the angles set by hand): a shown layer goes back to the core and each lock holds
+        its centre at its angle rounded to a quarter turn. Without it, the locks and geoms of
+        an earlier episode carry over into the next."""
+        if self.shown is not None:
+            self._show_core(model, self.shown)
+        model.eq_data[self.locks, 0] = np.round(data.qpos[self.hinge_qpos] / QUARTER) * QUARTER
+        data.eq_active[self.locks] = 1
+
     def start_turn(self, model: mujoco.MjModel, data: mujoco.MjData, face: int) -> None:
         """Let face ``face``'s layer turn: unlock its centre and move its pieces onto it."""
         layer = self.layers[face]

@@ -31,7 +31,8 @@ def test_shards_are_written_once_and_read_back(tmp_path):
 
 
 def test_same_seed_same_shard_and_eval_seeds_apart(tmp_path):
-    generate(TINY, tmp_path / "a", "train")
+    generate(TINY, tmp_path / "a", "train")  # shard 1 after shard 0, in one process
+    after_shard_0 = read_shards([tmp_path / "a" / "train" / "shard-00001.npz"])
     (tmp_path / "a" / "train" / "shard-00001.npz").unlink()
     generate(TINY, tmp_path / "a", "train")  # regenerates shard 1 alone
     reported = []
@@ -40,6 +41,9 @@ def test_same_seed_same_shard_and_eval_seeds_apart(tmp_path):
     a = read_shards([tmp_path / "a" / "train" / "shard-00001.npz"])
     b = read_shards([tmp_path / "b" / "train" / "shard-00001.npz"])
     np.testing.assert_array_equal(a.images, b.images)
+    # Nothing of shard 0's episodes carries over into shard 1 (the cube's locks and geoms).
+    np.testing.assert_array_equal(a.position, after_shard_0.position)
+    np.testing.assert_array_equal(a.images, after_shard_0.images)
     train_seeds = {shard_seed(TINY, "train", i) for i in range(10_000)}
     assert shard_seed(TINY, "eval", 0) not in train_seeds
 
