@@ -8,7 +8,7 @@ not over-counted), and the policy acts greedily (the most likely bin of each hea
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -69,8 +69,11 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     if cube != scene.cube:
         scene = SceneConfig(cube=cube)  # type: ignore[arg-type]
     scene = scene.model_copy(update={"perturbation": updates.pop("perturbation", None)})
-    # Evaluations end an episode at its first goal timeout, whatever training allowed.
-    return trained.model_copy(update={"scene": scene, "timeouts_allowed": 0, **updates})
+    # Evaluations end an episode at its first goal timeout, whatever training allowed, and
+    # start with the cube where it settles by itself. The hand opens between goals
+    # (``release_steps``) as it did in training.
+    fixed = {"timeouts_allowed": 0, "start_offset": 0.0, "start_yaw": 0.0}
+    return trained.model_copy(update={"scene": scene, **fixed, **updates})
 
 
 def load_policy(path: Path) -> LoadedPolicy:
@@ -161,6 +164,12 @@ class GreedyActor:
         """Start fresh LSTM states where ``done`` is true, at the next step."""
         self.starts = torch.as_tensor(done, dtype=torch.float32).unsqueeze(0)
 
+    def after_step(self, done: np.ndarray, infos: Sequence[Mapping[str, Any]]) -> None:
+        """Start fresh LSTM states where an episode ended or the environment opened the hand
+        between goals (info ``released``), as in training."""
+        released = np.array([bool(info.get("released", False)) for info in infos])
+        self.episodes_ended(np.logical_or(done, released))
+
 
 def evaluate_policy(
     policy: Policy,
@@ -182,7 +191,7 @@ def evaluate_policy(
         while any(len(done) < want for done, want in zip(finished, quota, strict=True)):
             obs, _, terminated, truncated, infos = batch.step(actor.act(obs))
             done = np.logical_or(terminated, truncated)
-            actor.episodes_ended(done)
+            actor.after_step(done, infos)
             for index in np.flatnonzero(done):
                 if len(finished[index]) < quota[index]:
                     finished[index].append(infos[index])
@@ -212,4 +221,5 @@ def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> d
         "flip_directions": sum_flip_outcomes(e["flips"] for e in episodes),
         "cube": config.scene.cube,
         "seed": seed,
+        "release_steps": config.release_steps,
     }

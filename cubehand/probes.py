@@ -35,9 +35,10 @@ def collect_memories(
         obs, _ = env.reset(seed=EVAL_SEED_OFFSET + seed * 100_000 + episode)
         actor = GreedyActor(loaded.policy)
         for _ in range(steps):
-            obs, _, terminated, truncated, _ = env.step(actor.act_one(obs))
+            obs, _, terminated, truncated, info = env.step(actor.act_one(obs))
             if terminated or truncated:
                 break
+            actor.after_step(np.array([False]), [info])
         features.append(torch.cat([s.reshape(-1) for s in actor.state]).numpy())
         labels.append(env.values["cube_size"] > middle)
         if on_episode is not None:

@@ -108,8 +108,9 @@ def solve_in_simulation(
         failure, done = None, not current.subgoals
         while not done:
             obs, _, terminated, truncated, info = env.step(actor.act_one(obs))
-            step += 1
+            step += 1 + (config.release_steps if info["released"] else 0)
             done = terminated or truncated
+            actor.after_step(np.array([done]), [info])
             failure = info["failure"]
             progress = SolveProgress(
                 step=step, subgoal=min(done_before + info["successes"], total - 1),

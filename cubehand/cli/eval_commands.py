@@ -41,16 +41,23 @@ def eval_policy(
         Literal["curriculum", "rotate"],
         typer.Option(help="curriculum (rotate or flip) or rotate only"),
     ] = "curriculum",
+    release_steps: Annotated[
+        int | None,
+        typer.Option(help="control steps the hand opens between goals (default: as trained)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Episodes of curriculum goals (50-success cap, per-goal timeout) with a trained policy."""
     if episodes < 1 or envs < 1:
         raise CubeError(f"--episodes and --envs must be at least 1, got {episodes} and {envs}")
+    if release_steps is not None and release_steps < 0:
+        raise CubeError(f"--release-steps must be at least 0, got {release_steps}")
     policy, trained = load_policy(weights)
     ranges = physics_ranges(physics)
+    release = {} if release_steps is None else {"release_steps": release_steps}
     config = evaluation_env(
         trained, cube, perturbation=perturb, goal_timeout=goal_timeout,
-        rotate_probability=1.0 if goals == "rotate" else 0.5,
+        rotate_probability=1.0 if goals == "rotate" else 0.5, **release,
     )  # fmt: skip
     progress = counting_progress("episodes")
     with progress:

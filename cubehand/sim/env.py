@@ -89,6 +89,25 @@ class EnvConfig(BaseModel):
     action_step: float = Field(
         0.05, gt=0, description="largest change of a joint target per step, fraction of range"
     )
+    release_steps: int = Field(
+        0,
+        ge=0,
+        description="after each goal met, the hand opens: the joint targets stay at the flat "
+        "hand for this many control steps (the policy does not act; the physics runs), then "
+        "go to the start pose, and the next goal starts like an episode, from the open hand "
+        "with the cube wherever it settled (info 'released': the policy's memory restarts). "
+        "0: the policy goes on from where the goal left the hand",
+    )
+    start_offset: float = Field(
+        0.0, ge=0, le=0.04,
+        description="training only: the cube is dropped onto the palm up to this far (m, "
+        "uniform over a disc in the palm plane) from its usual place",
+    )  # fmt: skip
+    start_yaw: float = Field(
+        0.0, ge=0, le=np.pi,
+        description="training only: the cube is dropped turned about the palm normal by an "
+        "angle uniform in [-start_yaw, start_yaw] (rad)",
+    )  # fmt: skip
     pose_shaping: float = Field(
         0.0,
         ge=0,
@@ -176,18 +195,10 @@ class CubeEnv(gym.Env):
         self._set_anchor(Orientation.identity())
         paint_in_model(model, self.state, self.anchor)
         mujoco.mj_forward(model, self.data)
+        self._displace_cube()
         settle(self.scene, self.data)
         self._read_hand_frame()
-        flat = rest_ctrl(self.scene)
-        mid = (self.scene.hand_ctrl_low + self.scene.hand_ctrl_high) / 2
-        if self.config.start_pose == "flat":
-            self.target = flat
-        elif self.config.start_pose == "mid":
-            self.target = mid
-        else:
-            self.target = flat + self.np_random.uniform(0.0, 1.0, flat.shape) * (mid - flat)
-        latency = int(round(self.values["action_latency"]))
-        self._pending: deque[np.ndarray] = deque([np.zeros(len(self.target))] * latency)
+        self._start_hand()
         self._bias = self.np_random.normal(0.0, 1.0, size=3 + 4 + 15) * self.values["obs_bias"]
         self.tracker = self._new_tracker()
         self.goal_angles = self._aligned_angles()
@@ -210,6 +221,55 @@ class CubeEnv(gym.Env):
         self._shaping_centre = self._scaled(rest_ctrl(self.scene)) if flat else 0.0
         self._potential = self._pose_potential()
         return self._observe(), self._info(None)
+
+    def _displace_cube(self) -> None:
+        """Move and turn the cube above the palm before it settles (``start_offset``,
+        ``start_yaw``); nothing is drawn when both are 0."""
+        offset, yaw = self.config.start_offset, self.config.start_yaw
+        if offset == 0.0 and yaw == 0.0:
+            return
+        hand = hand_rotation(self.scene.model, self.data, self._palm_body)
+        radius = offset * np.sqrt(self.np_random.uniform())
+        heading = self.np_random.uniform(0.0, 2 * np.pi)
+        turn = self.np_random.uniform(-yaw, yaw)
+        qpos = self.data.qpos[self.scene.cube_qpos]
+        qpos[:3] += hand[:, :2] @ (radius * np.array([np.cos(heading), np.sin(heading)]))
+        axis = hand[:, 2]  # the palm normal, world frame
+        spin = np.concatenate([[np.cos(turn / 2)], np.sin(turn / 2) * axis])
+        turned = np.empty(4)
+        mujoco.mju_mulQuat(turned, spin, qpos[3:7].copy())
+        qpos[3:7] = turned
+        self.data.qpos[self.scene.cube_qpos] = qpos
+        mujoco.mj_forward(self.scene.model, self.data)
+
+    def _start_hand(self) -> None:
+        """Joint targets of ``start_pose`` (from the flat hand), and an empty latency queue."""
+        flat = rest_ctrl(self.scene)
+        mid = (self.scene.hand_ctrl_low + self.scene.hand_ctrl_high) / 2
+        if self.config.start_pose == "flat":
+            self.target = flat
+        elif self.config.start_pose == "mid":
+            self.target = mid
+        else:
+            self.target = flat + self.np_random.uniform(0.0, 1.0, flat.shape) * (mid - flat)
+        latency = int(round(self.values["action_latency"]))
+        self._pending: deque[np.ndarray] = deque([np.zeros(len(self.target))] * latency)
+
+    def _release(self) -> None:
+        """Open the hand for ``release_steps`` control steps, then take the start pose."""
+        flat = rest_ctrl(self.scene)
+        for _ in range(self.config.release_steps):
+            set_controls(self.scene, self.data, flat)
+            if self.perturbation is not None:
+                self.perturbation.update(self.data, self.data.xpos[self._core])
+            run_substeps(self.scene, self.data)
+            self.moves += self.tracker.update(self._model_angles())
+        self.state = self.tracker.state
+        self._read_hand_frame()
+        self._start_hand()
+        self.goal_steps = 0
+        self._distance = self._goal_distance()
+        self._potential = self._pose_potential()
 
     def step(
         self, action: np.ndarray
@@ -239,7 +299,7 @@ class CubeEnv(gym.Env):
         potential = self._pose_potential()
         reward += potential - self._potential
         self._potential = potential
-        terminated = truncated = False
+        terminated = truncated = released = False
         if blew_up(self.data):
             # MuJoCo reset the physics after a blow-up; the episode cannot go on honestly.
             failure, terminated = "unstable", True
@@ -258,6 +318,9 @@ class CubeEnv(gym.Env):
                 self._start_next_goal()
                 if self.successes >= self.config.max_successes or self.goal is None:
                     terminated = True
+                elif self.config.release_steps:
+                    self._release()
+                    released = True
         elif self.goal_steps >= self.config.goal_timeout:
             if (
                 self._plan is None
@@ -268,7 +331,9 @@ class CubeEnv(gym.Env):
                 self._start_next_goal()
             else:
                 failure, truncated = "timeout", True
-        return self._observe(), float(reward), terminated, truncated, self._info(failure)
+        info = self._info(failure)
+        info["released"] = released
+        return self._observe(), float(reward), terminated, truncated, info
 
     # -- goals -----------------------------------------------------------------------------
     def _next_goal(self) -> None:

@@ -1,8 +1,8 @@
 """PPO for recurrent policies.
 
 Rollouts are whole sequences of ``rollout_steps`` per environment; the LSTM states at the
-start of each rollout are stored, and states are reset wherever an episode starts, so the
-update replays exactly the computation that acted (truncated backpropagation through the
+start of each rollout are stored, and states are reset wherever an episode starts (or the
+environment opened the hand between goals, info ``released``), so the update replays exactly the computation that acted (truncated backpropagation through the
 rollout). Minibatches split the environments, never the time axis. GAE, clipped objective,
 entropy bonus, value loss on normalized returns, gradient clipping, normalized advantages.
 Episode ends by timeout are treated as terminal (the observation after a timeout is
@@ -146,7 +146,10 @@ class PPOTrainer:
             done = np.logical_or(terminated, truncated).astype(np.float32)
             rewards.append(reward)
             dones.append(done)
-            self.starts = done
+            # Memory restarts at episode starts and where the hand was opened between goals
+            # (``release_steps``); only episode ends cut the returns.
+            released = np.array([info.get("released", False) for info in infos], np.float32)
+            self.starts = np.maximum(done, released)
             for index in np.flatnonzero(done):
                 episodes.append(infos[index])
                 if self.on_episode_end is not None:

@@ -4,7 +4,7 @@ import mujoco
 import numpy as np
 import pytest
 
-from cubehand.sim.cube_reader import read_facelets
+from cubehand.sim.cube_reader import is_dropped, read_facelets
 from cubehand.sim.env import ACTION_BINS, CubeEnv, EnvConfig
 from cubehand.sim.hand_frame import hand_rotation, rotation_bringing_up
 from cubehand.sim.randomization import PARAMETERS
@@ -322,3 +322,76 @@ def test_pose_shaping_toward_the_flat_hand_pays_for_opening_it():
     gain = env.step(toward_flat)[1] - plain.step(toward_flat)[1]
     assert gain > 0
     assert gain == pytest.approx(env._pose_potential() - start)
+
+
+def _turn_top_to_goal(env, steps=100):
+    """Push the top hinge toward its goal angle with a test force until a goal is met;
+    returns the last info and the number of control steps taken."""
+    dof, qpos = env.scene.hinge_dof[0], env.scene.hinge_qpos[0]
+    before = env.successes
+    for step in range(1, steps + 1):
+        error = env.goal_angles[0] - env.data.qpos[qpos]
+        env.data.qfrc_applied[dof] = 0.06 * np.sign(error) if abs(error) > np.pi / 4 - 0.1 else 0
+        _, _, terminated, truncated, info = env.step(NO_OP)
+        if terminated or truncated or info["successes"] > before:
+            env.data.qfrc_applied[dof] = 0.0
+            return info, step
+    raise AssertionError("the goal was never met")
+
+
+def test_full_cube_meets_goal_after_goal_of_the_curriculum():
+    env = CubeEnv(EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat",
+                            rotate_probability=1.0))  # fmt: skip
+    env.reset(seed=3)
+    for count in range(1, 4):
+        info, _ = _turn_top_to_goal(env)
+        assert info["successes"] == count and info["failure"] is None
+        assert not info["released"]  # release_steps 0: the hand goes on where it is
+    assert len(info["moves"]) == 3
+    assert env.state == CubeState.solved().apply(tuple(parse_moves(" ".join(info["moves"]))))
+
+
+def test_after_a_goal_the_hand_opens_and_the_next_goal_starts_afresh():
+    config = EnvConfig(scene=SceneConfig(cube="full"), start_pose="mid", release_steps=12,
+                       rotate_probability=1.0)  # fmt: skip
+    env = CubeEnv(config)
+    env.reset(seed=3)
+    flat = rest_ctrl(env.scene)
+    middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
+    env.target = middle * 0.3 + flat * 0.7  # fingers a little curled, off the pushed face
+    started = env.data.time
+    info, steps = _turn_top_to_goal(env)
+    assert info["released"] and info["successes"] == 1
+    dt = env.scene.config.control_dt
+    assert round((env.data.time - started) / dt) == steps + 12  # the opening ran the physics
+    assert np.allclose(env.data.ctrl[env.scene.hand_actuators], flat)  # it aimed at the flat hand
+    assert env.goal_steps == 0 and np.allclose(env.target, middle)  # then the start pose
+    info, _ = _turn_top_to_goal(env)
+    assert info["released"] and info["successes"] == 2 and info["failure"] is None
+
+
+def test_the_cube_can_start_moved_and_turned_on_the_palm_and_follows_the_seed():
+    plain = CubeEnv(EnvConfig(scene=SceneConfig(cube="full")))
+    plain.reset(seed=0)
+    moved = CubeEnv(EnvConfig(scene=SceneConfig(cube="full"), start_offset=0.03, start_yaw=0.8))
+    places, yaws = [], []
+    for seed in (0, 1, 0):
+        moved.reset(seed=seed)
+        places.append(moved._cube_in_palm())
+        cube = moved._cube_in_hand()
+        yaws.append(np.arctan2(cube[1, 0], cube[0, 0]))
+        assert not is_dropped(moved.scene, moved.data)
+    assert np.allclose(plain._cube_in_palm(), 0.0, atol=1e-3)
+    assert np.allclose(places[0], places[2]) and np.isclose(yaws[0], yaws[2])
+    assert max(np.linalg.norm(p[:2]) for p in places) > 0.005
+    assert abs(yaws[0] - yaws[1]) > 0.05
+
+
+def test_evaluations_drop_the_training_start_spread_and_keep_the_release():
+    from cubehand.evaluation import evaluation_env
+
+    config = EnvConfig(start_offset=0.02, start_yaw=0.5, release_steps=10)
+    evaluated = evaluation_env(config, "full")
+    assert evaluated.start_offset == 0.0 and evaluated.start_yaw == 0.0
+    assert evaluated.release_steps == 10
+    assert evaluation_env(config, "full", release_steps=0).release_steps == 0

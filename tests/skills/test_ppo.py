@@ -110,3 +110,23 @@ def test_feed_forward_ablation_ignores_history_and_can_see_privileged():
     assert "privileged" not in policy.trunk.groups
     seeing = Policy(SIZES, config.model_copy(update={"policy_sees_privileged": True}))
     assert "privileged" in seeing.trunk.groups
+
+
+class _ReleasingToyEnv(ToyVectorEnv):
+    """The toy task, with the hand 'opened' (info ``released``) at the fifth step of each
+    ten-step episode."""
+
+    def step(self, actions):
+        obs, reward, done, truncated, infos = super().step(actions)
+        for info, t in zip(infos, self.t, strict=True):
+            info["released"] = bool(t == 5)
+        return obs, reward, done, truncated, infos
+
+
+def test_memory_restarts_where_the_hand_was_opened_but_returns_run_on():
+    trainer = PPOTrainer(_ReleasingToyEnv(2), SIZES, SMALL, seed=0)
+    batch, stats = trainer._collect()
+    starts = batch["starts"][:, 0].tolist()
+    # Rollout steps 0 (first reset), 5 (after the opening) and 10 (a new episode) start fresh.
+    assert [t for t, s in enumerate(starts) if s] == [0, 5, 10, 15]
+    assert len(stats.episodes) == 2 * 1  # only the episode end counts as an episode
