@@ -10,7 +10,8 @@ is nearly still. Reward: decrease of the distance to the goal each step (plus, i
 optional shaping toward a hand pose: ``pose_shaping``, ``shaping_pose``), plus
 ``goal_bonus`` per goal met, plus ``drop_penalty`` for a drop. An episode ends at a drop, at
 ``max_successes``, at the end of a plan, or when a goal times out (training may let it go
-on to the next curriculum goal instead, ``timeouts_allowed`` times).
+on to the next curriculum goal instead, ``timeouts_allowed`` times). With ``release_steps``
+the hand opens after each goal met and the next goal starts from the open hand.
 """
 
 from __future__ import annotations
