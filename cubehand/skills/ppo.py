@@ -2,9 +2,10 @@
 
 Rollouts are whole sequences of ``rollout_steps`` per environment; the LSTM states at the
 start of each rollout are stored, and states are reset wherever an episode starts (or the
-environment opened the hand between goals, info ``released``), so the update replays exactly the computation that acted (truncated backpropagation through the
-rollout). Minibatches split the environments, never the time axis. GAE, clipped objective,
-entropy bonus, value loss on normalized returns, gradient clipping, normalized advantages.
+environment opened the hand between goals, info ``released``), so the update replays
+exactly the computation that acted (truncated backpropagation through the rollout).
+Minibatches split the environments, never the time axis. GAE, clipped objective, entropy
+bonus, value loss on normalized returns, gradient clipping, normalized advantages.
 Episode ends by timeout are treated as terminal (the observation after a timeout is
 replaced by the reset, so there is nothing to bootstrap from).
 """
