@@ -239,8 +239,7 @@ class CubeEnv(gym.Env):
         spin = np.concatenate([[np.cos(turn / 2)], np.sin(turn / 2) * axis])
         turned = np.empty(4)
         mujoco.mju_mulQuat(turned, spin, qpos[3:7].copy())
-        qpos[3:7] = turned
-        self.data.qpos[self.scene.cube_qpos] = qpos
+        qpos[3:7] = turned  # qpos is a view of the cube's free joint
         mujoco.mj_forward(self.scene.model, self.data)
 
     def _start_hand(self) -> None:
@@ -260,9 +259,7 @@ class CubeEnv(gym.Env):
         """Open the hand for ``release_steps`` control steps, then take the start pose."""
         flat = rest_ctrl(self.scene)
         for _ in range(self.config.release_steps):
-            set_controls(self.scene, self.data, flat)
-            if self.perturbation is not None:
-                self.perturbation.update(self.data, self.data.xpos[self._core])
+            self._command(flat)
             run_substeps(self.scene, self.data)
             self.moves += self.tracker.update(self._model_angles())
         self.state = self.tracker.state
@@ -283,7 +280,11 @@ class CubeEnv(gym.Env):
     def prepare_step(self, action: np.ndarray) -> None:
         """First half of :meth:`step`: turn the action into controls (no physics)."""
         self._apply_action(np.asarray(action))
-        set_controls(self.scene, self.data, self.target)
+        self._command(self.target)
+
+    def _command(self, targets: np.ndarray) -> None:
+        """Set the controls for joint ``targets`` and move any perturbation (no physics)."""
+        set_controls(self.scene, self.data, targets)
         if self.perturbation is not None:
             self.perturbation.update(self.data, self.data.xpos[self._core])
 
@@ -332,9 +333,7 @@ class CubeEnv(gym.Env):
                 self._start_next_goal()
             else:
                 failure, truncated = "timeout", True
-        info = self._info(failure)
-        info["released"] = released
-        return self._observe(), float(reward), terminated, truncated, info
+        return self._observe(), float(reward), terminated, truncated, self._info(failure, released)
 
     # -- goals -----------------------------------------------------------------------------
     def _next_goal(self) -> None:
@@ -537,7 +536,7 @@ class CubeEnv(gym.Env):
         }
         return {k: v.astype(np.float32) for k, v in observation.items()}
 
-    def _info(self, failure: Failure | None) -> dict[str, Any]:
+    def _info(self, failure: Failure | None, released: bool = False) -> dict[str, Any]:
         return {
             "successes": self.successes,
             "timeouts": self.timeouts,
@@ -549,6 +548,7 @@ class CubeEnv(gym.Env):
             "flips": {direction: tuple(counts) for direction, counts in self.flips.items()},
             "state": self.state.facelets,
             "moves": [str(m) for m in self.moves],
+            "released": released,
         }
 
     def _build(self, scene_config: SceneConfig) -> None:
