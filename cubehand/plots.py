@@ -52,11 +52,16 @@ def plot_training_log(log: Path, out: Path, window: int = 20) -> Path:
 
 
 def _curriculum_panel(records: list[dict]) -> tuple[str, list[tuple[int, float]]]:
-    """The last panel: ADR entropy, or without ADR the stiffness ramp's level if logged."""
+    """The last panel: ADR entropy, or without ADR the stiffness ramp's or the start
+    spread's fraction if logged."""
     entropy = [(r["steps"], r["adr_entropy"]) for r in records if "adr_entropy" in r]
-    stiffness = [(r["steps"], r["cube_stiffness"]) for r in records if "cube_stiffness" in r]
-    if stiffness and not entropy:
-        return "cube stiffness (fraction of nominal)", stiffness
+    if entropy:
+        return "ADR entropy (nats per dimension)", entropy
+    for key, title in (("cube_stiffness", "cube stiffness (fraction of nominal)"),
+                       ("start_spread", "start spread (fraction of the configured)")):  # fmt: skip
+        curve = [(r["steps"], r[key]) for r in records if key in r]
+        if curve:
+            return title, curve
     return "ADR entropy (nats per dimension)", entropy
 
 

@@ -29,6 +29,7 @@ from cubehand.skills.flip_curriculum import (
 )
 from cubehand.skills.layer_lock import LayerLock, LayerLockConfig
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
+from cubehand.skills.start_spread import StartSpread, StartSpreadConfig
 from cubehand.skills.stiffness_ramp import StiffnessRamp, StiffnessRampConfig
 from cubehand.solver.errors import CubeError
 
@@ -78,6 +79,12 @@ class TrainConfig(BaseModel):
         None,
         description="start the cube's breakaway and detent torques low and raise them as "
         "rotations succeed (cubehand.skills.stiffness_ramp); null: the cube as built",
+    )
+    start_spread: StartSpreadConfig | None = Field(
+        None,
+        description="drop the cube at its usual place at first and widen env.start_offset "
+        "and env.start_yaw as goals succeed (cubehand.skills.start_spread); null: as "
+        "configured from the start",
     )
     adr_parameters: list[str] = Field(
         default_factory=lambda: [p.name for p in PARAMETERS if p.name != "cube_size"],
@@ -135,6 +142,10 @@ class TrainingRun:
             None if config.stiffness_ramp is None else StiffnessRamp(config.stiffness_ramp)
         )
         self._share_stiffness()
+        self.start_spread = (
+            None if config.start_spread is None else StartSpread(config.start_spread)
+        )
+        self._share_start_spread()
         self.wall_seconds = 0.0
         self.recent: list[dict[str, Any]] = []
 
@@ -153,6 +164,8 @@ class TrainingRun:
             self.layer_lock.record(info["met"]["rotate"], info["attempts"]["rotate"])
         if self.stiffness_ramp is not None:
             self.stiffness_ramp.record(info["met"]["rotate"], info["attempts"]["rotate"])
+        if self.start_spread is not None:
+            self.start_spread.record(sum(info["met"].values()), sum(info["attempts"].values()))
 
     def _share_flip_weights(self) -> None:
         """Hand the curriculum's flip-direction weights to every environment."""
@@ -172,6 +185,12 @@ class TrainingRun:
         for env in self.env.envs:
             env.cube_stiffness = value
 
+    def _share_start_spread(self) -> None:
+        """Hand the curriculum's start-spread fraction to every environment (1 without one)."""
+        value = 1.0 if self.start_spread is None else self.start_spread.value
+        for env in self.env.envs:
+            env.start_spread = value
+
     def run(self, on_rollout: Callable[[dict[str, Any]], None] | None = None) -> None:
         """Train until ``total_steps``, logging each rollout and checkpointing regularly."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -182,6 +201,7 @@ class TrainingRun:
             self._share_flip_weights()
             self._share_layer_lock()
             self._share_stiffness()
+            self._share_start_spread()
             elapsed = time.perf_counter() - tic
             self.wall_seconds += elapsed
             rollouts += 1
@@ -243,6 +263,8 @@ class TrainingRun:
             record["layer_lock"] = self.layer_lock.value
         if self.stiffness_ramp is not None:
             record["cube_stiffness"] = self.stiffness_ramp.value
+        if self.start_spread is not None:
+            record["start_spread"] = self.start_spread.value
         if self.adr is not None:
             record["adr_entropy"] = self.adr.entropy()
             record["adr_ranges"] = {k: list(v) for k, v in self.adr.ranges.items()}
@@ -261,6 +283,7 @@ class TrainingRun:
             "stiffness_ramp": (
                 None if self.stiffness_ramp is None else self.stiffness_ramp.state_dict()
             ),
+            "start_spread": None if self.start_spread is None else self.start_spread.state_dict(),
             "config": self.config.model_dump(mode="json"),
             "wall_seconds": self.wall_seconds,
         }
@@ -291,6 +314,9 @@ class TrainingRun:
             if self.stiffness_ramp is not None and state.get("stiffness_ramp") is not None:
                 self.stiffness_ramp.load_state_dict(state["stiffness_ramp"])
                 self._share_stiffness()
+            if self.start_spread is not None and state.get("start_spread") is not None:
+                self.start_spread.load_state_dict(state["start_spread"])
+                self._share_start_spread()
         except (RuntimeError, ValueError, KeyError, TypeError) as error:
             message = " ".join(str(error).split())[:200]
             raise CheckpointError(f"{path} does not fit this configuration: {message}") from None

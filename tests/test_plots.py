@@ -26,10 +26,12 @@ def test_windows_pool_numerators_and_denominators():
     assert _windowed(records, 2, lambda r: (r["n"], r["d"])) == [(2, 0.25), (3, 1.0)]
 
 
-def test_the_last_panel_shows_adr_or_else_the_stiffness_ramp():
+def test_the_last_panel_shows_adr_or_else_the_stiffness_ramp_or_the_start_spread():
     adr = [{"steps": 1, "adr_entropy": -3.0}, {"steps": 2, "adr_entropy": -2.5}]
     ramp = [{"steps": 1, "cube_stiffness": 0.33}, {"steps": 2, "cube_stiffness": 0.41}]
     assert _curriculum_panel(adr) == ("ADR entropy (nats per dimension)", [(1, -3.0), (2, -2.5)])
     assert _curriculum_panel(ramp)[1] == [(1, 0.33), (2, 0.41)]
     assert _curriculum_panel(ramp)[0].startswith("cube stiffness")
     assert _curriculum_panel([{"steps": 1}])[1] == []
+    spread = [{"steps": 1, "start_spread": 0.1}]
+    assert _curriculum_panel(spread) == ("start spread (fraction of the configured)", [(1, 0.1)])

@@ -239,3 +239,21 @@ def test_stiffness_ramp_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp
     again.resume(tmp_path / "run" / "checkpoint.pt")
     assert again.stiffness_ramp.value == 0.5
     assert all(env.cube_stiffness == 0.5 for env in again.env.envs)
+
+
+def test_start_spread_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):
+    spread = {"step": 0.5, "window": 1, "widen_at": 0.5, "narrow_at": 0.0}
+    env = {**TINY["env"], "start_offset": 0.02, "start_yaw": 0.4}
+    config = load_train_config(yaml_file(TINY | {"total_steps": 16, "start_spread": spread,
+                                                 "env": env}))  # fmt: skip
+    run = TrainingRun(config, tmp_path / "run")
+    assert all(env.start_spread == 0.0 for env in run.env.envs)
+    run.run()
+    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert all(line["start_spread"] == 0.0 for line in lines)  # no goal met
+    run.start_spread.record(1, 1)
+    run.save()
+    again = TrainingRun(config, tmp_path / "again")
+    again.resume(tmp_path / "run" / "checkpoint.pt")
+    assert again.start_spread.value == 0.5
+    assert all(env.start_spread == 0.5 for env in again.env.envs)

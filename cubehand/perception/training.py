@@ -10,10 +10,11 @@ shards are never read here.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -45,6 +46,11 @@ class VisionTrainConfig(BaseModel):
         "directory; unused when resuming",
     )
     weight_decay: float = Field(1e-4, ge=0)
+    lr_schedule: Literal["epoch", "batch"] = Field(
+        "epoch",
+        description="the learning rate falls from learning_rate to 0 along a cosine over the "
+        "run, stepped once per epoch (a one-epoch run keeps it constant) or once per batch",
+    )
     torch_threads: int = Field(2, ge=1, description="threads for the network")
     device: str = Field(
         "auto", pattern="^(auto|cpu|cuda)$", description="auto: CUDA when available, else CPU"
@@ -114,14 +120,15 @@ class VisionTraining:
 
         while self.epoch < self.config.epochs:
             started = time.perf_counter()
-            losses = self._train_epoch(train, tick)
+            losses = self._train_epoch(train, batches, tick)
             self.epoch += 1
-            self.scheduler.step()
+            if self.config.lr_schedule == "epoch":
+                self.scheduler.step()
             record = {
                 "epoch": self.epoch,
                 "samples": samples,
                 "seconds": round(time.perf_counter() - started, 2),
-                "learning_rate": self.scheduler.get_last_lr()[0],
+                "learning_rate": self.optimizer.param_groups[0]["lr"],
                 **{f"loss_{k}": v for k, v in losses.items()},
                 **{f"monitor_{k}": v["mean"] for k, v in evaluate(self.network, monitor).items()},
             }
@@ -132,13 +139,18 @@ class VisionTraining:
                 on_epoch(record)
 
     def _train_epoch(
-        self, data: dict[str, torch.Tensor], tick: Callable[[], None]
+        self, data: dict[str, torch.Tensor], batches: int, tick: Callable[[], None]
     ) -> dict[str, float]:
         self.network.train()
         order = torch.randperm(len(data["images"]), generator=self.generator)
         sums: dict[str, float] = {}
         count = 0
         for start in range(0, len(order), self.config.batch_size):
+            if self.config.lr_schedule == "batch":
+                step = self.epoch * batches + count
+                rate = cosine_rate(self.config.learning_rate, step, self.config.epochs * batches)
+                for group in self.optimizer.param_groups:
+                    group["lr"] = rate
             index = order[start : start + self.config.batch_size].sort().values.to(self.device)
             raw = self.network(data["images"][index])
             loss, parts = pose_loss(
@@ -193,6 +205,11 @@ class VisionTraining:
         if _without_epochs(saved) != _without_epochs(self.config.model_dump(mode="json")):
             raise CubeError(f"{self.checkpoint} was written by a different config")
         self.epoch = int(state["epoch"])
+
+
+def cosine_rate(base: float, step: int, total: int) -> float:
+    """The learning rate at ``step`` of ``total`` on a cosine from ``base`` down to 0."""
+    return base * 0.5 * (1.0 + math.cos(math.pi * step / total))
 
 
 def training_data_dir(out_dir: Path) -> Path:

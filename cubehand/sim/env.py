@@ -161,6 +161,9 @@ class CubeEnv(gym.Env):
         #: curriculum (:mod:`cubehand.skills.stiffness_ramp`), taken at each reset; 1 (every
         #: evaluation): the cube as built.
         self.cube_stiffness = 1.0
+        #: Fraction of ``start_offset`` and ``start_yaw`` used at each reset, from the training
+        #: curriculum (:mod:`cubehand.skills.start_spread`); 1: as configured.
+        self.start_spread = 1.0
         self._build(self.config.scene)
         self.action_space = gym.spaces.MultiDiscrete([ACTION_BINS] * len(self.scene.hand_actuators))
         sizes = observation_sizes()
@@ -225,8 +228,9 @@ class CubeEnv(gym.Env):
 
     def _displace_cube(self) -> None:
         """Move and turn the cube above the palm before it settles (``start_offset``,
-        ``start_yaw``); nothing is drawn when both are 0."""
-        offset, yaw = self.config.start_offset, self.config.start_yaw
+        ``start_yaw``, times :attr:`start_spread`); nothing is drawn when both are 0."""
+        offset = self.config.start_offset * self.start_spread
+        yaw = self.config.start_yaw * self.start_spread
         if offset == 0.0 and yaw == 0.0:
             return
         hand = hand_rotation(self.scene.model, self.data, self._palm_body)

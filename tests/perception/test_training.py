@@ -7,7 +7,7 @@ import pytest
 
 from cubehand.cli.app import main
 from cubehand.perception.estimator import PoseEstimator
-from cubehand.perception.training import VisionTraining, load_vision_config
+from cubehand.perception.training import VisionTraining, cosine_rate, load_vision_config
 from cubehand.perception.weights import load_vision, vision_info
 from cubehand.solver.errors import CubeError
 
@@ -49,6 +49,20 @@ def test_train_checkpoint_resume_and_estimate(config_file, tmp_path):
         estimator.estimate({c: images[c] for c in ("cam:left", "cam:right")})
     with pytest.raises(CubeError, match="expected a"):
         estimator.estimate({**images, "cam:top": np.zeros((8, 8, 3), np.uint8)})
+
+
+def test_the_batch_schedule_lowers_the_rate_batch_by_batch_across_epochs(config_file, tmp_path):
+    config = load_vision_config(config_file).model_copy(update={"lr_schedule": "batch"})
+    run = VisionTraining(config.model_copy(update={"epochs": 1}), tmp_path / "run")
+    run.prepare_data()
+    run.run()  # steps 0 and 1 of a 2-batch run
+    resumed = VisionTraining(config, tmp_path / "run")
+    resumed.run()  # extended to 2 epochs: steps 2 and 3 of 4
+    log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    base = config.learning_rate
+    assert [r["learning_rate"] for r in log] == [cosine_rate(base, 1, 2), cosine_rate(base, 3, 4)]
+    assert cosine_rate(base, 0, 4) == base and cosine_rate(base, 4, 4) == pytest.approx(0)
+    assert base > cosine_rate(base, 1, 4) > cosine_rate(base, 3, 4) > 0
 
 
 def test_resume_refuses_another_config(config_file, tmp_path):

@@ -385,6 +385,9 @@ def test_the_cube_can_start_moved_and_turned_on_the_palm_and_follows_the_seed():
     assert np.allclose(places[0], places[2]) and np.isclose(yaws[0], yaws[2])
     assert max(np.linalg.norm(p[:2]) for p in places) > 0.005
     assert abs(yaws[0] - yaws[1]) > 0.05
+    moved.start_spread = 0.0  # the training curriculum's fraction: at 0 the usual place
+    moved.reset(seed=0)
+    assert np.allclose(moved._cube_in_palm(), plain._cube_in_palm())
 
 
 def test_evaluations_drop_the_training_start_spread_and_keep_the_release():
