@@ -46,6 +46,7 @@ class SolveProgress:
     sim_seconds: float
     wall_seconds: float
     recoveries: int = 0
+    opening: bool = False  # the hand opens between goals (``release_steps``)
 
 
 @dataclass
@@ -102,13 +103,32 @@ def solve_in_simulation(
     dt = env.scene.config.control_dt
     started = time.perf_counter()
     current, recovered, done_before, drops, step = plan, 0, 0, 0, 0
+
+    def opening(done_steps: int) -> None:
+        """Report the hand opening after a goal: as the goal left it (0), then each step."""
+        nonlocal step
+        step += int(done_steps > 0)
+        met = done_before + env.successes
+        goal = None if env.goal is None else env.goal.kind
+        now = SolveProgress(
+            step=step, subgoal=min(met, total - 1), kind=None if done_steps else goal,
+            successes=met, subgoals_total=total, drops=drops, sim_seconds=step * dt,
+            wall_seconds=time.perf_counter() - started, recoveries=recovered,
+            opening=done_steps > 0,
+        )  # fmt: skip
+        if on_step is not None:
+            on_step(now)
+        if on_frame is not None:
+            on_frame(env.scene.model, env.data, now)
+
+    env.on_release_step = opening
     obs, info = env.reset(seed=_attempt_seed(seed, 0), options=_options(plan.start_state, plan))
     while True:
         total = done_before + len(current.subgoals)
         failure, done = None, not current.subgoals
         while not done:
+            step += 1  # before the step: a hand opening inside it counts its own steps
             obs, _, terminated, truncated, info = env.step(actor.act_one(obs))
-            step += 1 + (config.release_steps if info["released"] else 0)
             done = terminated or truncated
             actor.after_step(np.array([done]), [info])
             failure = info["failure"]
@@ -121,7 +141,7 @@ def solve_in_simulation(
             )  # fmt: skip
             if on_step is not None:
                 on_step(progress)
-            if on_frame is not None:
+            if on_frame is not None and not info["released"]:  # else its last step showed it
                 on_frame(env.scene.model, env.data, progress)
         done_before += int(info["successes"])  # 0 when the attempt had nothing to do
         drops += int(failure == "drop")

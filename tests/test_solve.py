@@ -3,6 +3,7 @@
 import mujoco
 import numpy as np
 import pytest
+import torch
 
 from cubehand.evaluation import LoadedPolicy
 from cubehand.sim.cube_parts import hinge_name
@@ -66,3 +67,33 @@ def test_a_plan_that_runs_out_on_an_unsolved_cube_is_a_mismatch(untrained):
                                  recoveries=1, replan=replan)  # fmt: skip
     # The stand-in planner says there is nothing left to do, but the cube is not solved.
     assert (report.solved, report.failure, report.recoveries) == (False, "mismatch", 1)
+
+
+def test_the_hand_opening_between_goals_is_counted_and_shown_step_by_step():
+    # A stand-in policy that always keeps its joint targets (the middle bin of every head).
+    still = Policy(observation_sizes(), NetworkConfig(embed=16, hidden=16, lstm=16))
+    with torch.no_grad():
+        still.head.weight.zero_()
+        still.head.bias.copy_(torch.eye(11)[5].repeat(20))
+    env = EnvConfig(scene=SceneConfig(cube="locked"), release_steps=3)
+    opening = LoadedPolicy(still, env)
+    seen = []
+
+    def twist_top(model, data, progress):
+        # Someone turns the top layer a quarter clockwise: the plan's first subgoal is met.
+        seen.append(progress)
+        if progress.step == 1:
+            data.qpos[model.joint(hinge_name("U")).qposadr[0]] -= np.pi / 2
+            mujoco.mj_forward(model, data)
+
+    report = solve_in_simulation(opening, scheduled("U2"), "locked", seed=1, goal_timeout=20,
+                                 on_frame=twist_top)  # fmt: skip
+    assert report.successes == 1 and report.failure == "timeout"
+    steps = [p.step for p in seen]
+    assert steps == list(range(1, len(steps) + 1))  # every control step, openings included
+    met = next(i for i, p in enumerate(seen) if p.successes == 1)
+    assert seen[met].kind == "rotate" and not seen[met].opening  # as the goal left the hand
+    opened = seen[met + 1 : met + 4]
+    assert all(p.opening and p.successes == 1 and p.kind is None for p in opened)
+    assert not any(p.opening for p in seen[met + 4 :])
+    assert report.sim_seconds == pytest.approx(len(steps) * 0.08)

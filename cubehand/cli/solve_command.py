@@ -100,7 +100,7 @@ def solve(
             renderer = make_renderer(model, VIDEO_SIZE)
         view = render_views(renderer, data, (VIEW_CAMERA,))[VIEW_CAMERA]
         caption = (f"{progress.successes}/{progress.subgoals_total} done, now "
-                   f"{progress.kind or '-'}  t={progress.sim_seconds:.1f}s")  # fmt: skip
+                   f"{_doing(progress)}  t={progress.sim_seconds:.1f}s")  # fmt: skip
         frames.append(draw_caption(view, caption))
 
     recoveries = (max_recoveries or DEFAULT_RECOVERIES) if recover else 0
@@ -134,6 +134,11 @@ def _solve_live(run: Callable[..., SolveReport], header: str) -> SolveReport:
         return run(on_step=on_step)
 
 
+def _doing(progress: SolveProgress) -> str:
+    """What the hand does now: the subgoal's kind, or opening between subgoals."""
+    return "opening the hand" if progress.opening else (progress.kind or "-")
+
+
 def _panel(header: str, progress: SolveProgress | None) -> Group:
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
@@ -143,7 +148,7 @@ def _panel(header: str, progress: SolveProgress | None) -> Group:
         rate = progress.wall_seconds / max(done, 1)
         left = rate * (progress.subgoals_total - done) if done else float("nan")
         table.add_row("subgoal", f"{progress.subgoal + 1}/{progress.subgoals_total} "
-                                 f"({progress.kind or '-'})")  # fmt: skip
+                                 f"({_doing(progress)})")  # fmt: skip
         table.add_row("successes", str(done))
         table.add_row("drops", str(progress.drops))
         table.add_row("recoveries", str(progress.recoveries))

@@ -164,6 +164,9 @@ class CubeEnv(gym.Env):
         #: Fraction of ``start_offset`` and ``start_yaw`` used at each reset, from the training
         #: curriculum (:mod:`cubehand.skills.start_spread`); 1: as configured.
         self.start_spread = 1.0
+        #: Called as the hand starts opening between goals (``release_steps``) with 0, then
+        #: after each of its control steps with their count: for example to record frames.
+        self.on_release_step: Callable[[int], None] | None = None
         self._build(self.config.scene)
         self.action_space = gym.spaces.MultiDiscrete([ACTION_BINS] * len(self.scene.hand_actuators))
         sizes = observation_sizes()
@@ -262,7 +265,11 @@ class CubeEnv(gym.Env):
     def _release(self) -> None:
         """Open the hand for ``release_steps`` control steps, then take the start pose."""
         flat = rest_ctrl(self.scene)
-        for _ in range(self.config.release_steps):
+        for done in range(self.config.release_steps + 1):
+            if self.on_release_step is not None:
+                self.on_release_step(done)
+            if done == self.config.release_steps:
+                break
             self._command(flat)
             run_substeps(self.scene, self.data)
             self.moves += self.tracker.update(self._model_angles())

@@ -360,9 +360,13 @@ def test_after_a_goal_the_hand_opens_and_the_next_goal_starts_afresh():
     middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
     env.target = middle * 0.3 + flat * 0.7  # fingers a little curled, off the pushed face
     started = env.data.time
+    calls = []
+    env.on_release_step = lambda done: calls.append((done, env.data.time))
     info, steps = _turn_top_to_goal(env)
     assert info["released"] and info["successes"] == 1
     dt = env.scene.config.control_dt
+    assert [done for done, _ in calls] == list(range(13))  # before the opening, then each step
+    assert np.allclose(np.diff([t for _, t in calls]), dt)
     assert round((env.data.time - started) / dt) == steps + 12  # the opening ran the physics
     assert np.allclose(env.data.ctrl[env.scene.hand_actuators], flat)  # it aimed at the flat hand
     assert env.goal_steps == 0 and np.allclose(env.target, middle)  # then the start pose
