@@ -116,8 +116,9 @@ def eval_vision(
         raise CubeError(f"--examples must name a .png file, got {examples}")
     network = load_vision(weights)
     # Held-out renders drawn as the training data were (poses per episode, hand motion),
-    # from evaluation seeds.
+    # from evaluation seeds; which layers stand turned is a training mix, not the test's.
     trained = vision_info(weights).get("data", {})
+    trained.pop("top_layer_share", None)
     config = DatasetConfig.model_validate(
         {**trained, "resolution": network.config.resolution, "visual_scale": visual_scale,
          "seed": seed}

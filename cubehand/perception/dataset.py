@@ -51,6 +51,11 @@ class DatasetConfig(BaseModel):
     visual_scale: float = Field(1.0, ge=0, le=1, description="fraction of each visual range")
     steps_between: int = Field(6, ge=1, description="hand steps between two samples")
     samples_per_episode: int = Field(8, ge=1)
+    top_layer_share: float = Field(
+        0.7, ge=0, le=1,
+        description="share of episodes that part-turn the upward layer (the rest turn a random "
+        "one); held-out renders always use the default",
+    )  # fmt: skip
 
 
 @dataclass
@@ -83,7 +88,10 @@ class RenderSource:
         self.config = config
         scene_config = SceneConfig(cube="full", camera_resolution=config.resolution)
         self.scene = build_scene(scene_config)
-        self.sampler = PoseSampler(self.scene, config.steps_between, config.samples_per_episode)
+        self.sampler = PoseSampler(
+            self.scene, config.steps_between, config.samples_per_episode,
+            top_layer_share=config.top_layer_share,
+        )  # fmt: skip
         self.visuals = VisualRandomizer(self.scene.model)
         self.renderer = make_renderer(self.scene.model, config.resolution)
 

@@ -1,12 +1,12 @@
 """States worth seeing: the mechanical cube in the hand as solving leaves it.
 
-An episode puts the cube on the palm in a random one of its 24
-orientations with a random yaw, gives every centre a random quarter-turn angle (visible by
-its orientation mark), turns one layer (usually the top) part way, lets it settle with the
-hand in a random pose (face detents off, so partial turns persist), and then moves the
-hand at random, yielding a labelled pose every few control steps until the cube leaves
-the palm. Every sample shows its own fair random sticker state (stickers have no mass or
-contacts, so repainting them changes nothing physical).
+An episode puts the cube on the palm in a random one of its 24 orientations with a random
+yaw, gives every centre a random quarter-turn angle (visible by its orientation mark), turns
+one layer (usually the top: ``top_layer_share``) part way, lets it settle with the hand in a
+random pose (face detents off, so partial turns persist), and then moves the hand at random,
+yielding a labelled pose every few control steps until the cube leaves the palm. Every
+sample shows its own fair random sticker state (stickers have no mass or contacts, so
+repainting them changes nothing physical).
 """
 
 from __future__ import annotations
@@ -63,17 +63,19 @@ class PoseSampler:
         steps_between: control steps of random hand motion between two samples.
         samples_per_episode: most samples taken before a new episode starts.
         action_step: largest joint-target change per step, as a fraction of its range.
+        top_layer_share: share of episodes whose part-turned layer is the upward one; the
+            others turn a random layer (the upward one included).
     """
 
     def __init__(
         self, scene: Scene, steps_between: int = 6, samples_per_episode: int = 8,
-        action_step: float = 0.05,
+        action_step: float = 0.05, top_layer_share: float = 0.7,
     ) -> None:  # fmt: skip
         if scene.config.cube != "full":
             raise ValueError("vision data comes from the mechanical (full) cube")
         self.scene, self.data = scene, mujoco.MjData(scene.model)
         self.steps_between, self.samples_per_episode = steps_between, samples_per_episode
-        self.action_step = action_step
+        self.action_step, self.top_layer_share = action_step, top_layer_share
         model = scene.model
         # No detents: a layer turned part way stays there, so partial angles get seen.
         model.actuator_forcerange[scene.detent_actuators] = 0.0
@@ -101,7 +103,7 @@ class PoseSampler:
         data.qpos[scene.hinge_qpos] = QUARTER * rng.integers(4, size=len(scene.faces))
         if isinstance(scene.mechanism, SwitchedLayers):
             scene.mechanism.reset(model, data)  # nothing of the last episode carries over
-        turned = up_face if rng.random() < 0.7 else FACES[rng.integers(6)]
+        turned = self._layer_to_turn(rng, up_face)
         angle = rng.uniform(-np.pi / 4, np.pi / 4) if rng.random() < 0.6 else 0.0
         self._turn_layer(turned, angle)
         mujoco.mj_forward(model, data)
@@ -124,6 +126,10 @@ class PoseSampler:
             # sticker pattern repeats and only the centres tell the orientation.
             self._paint(random_state(rng))
             yield read_label(scene, data)
+
+    def _layer_to_turn(self, rng: np.random.Generator, up_face: str) -> str:
+        """The face whose layer the episode turns part way."""
+        return up_face if rng.random() < self.top_layer_share else FACES[rng.integers(6)]
 
     def _paint(self, state: CubeState) -> None:
         paint_state(self.scene.model, state)

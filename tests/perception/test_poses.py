@@ -48,3 +48,12 @@ def test_every_sample_shows_its_own_sticker_state(sampler):
     assert len(colours) >= 2 and len(set(colours)) == len(colours)
     # Centres keep their colours: they are what tells the orientation.
     assert all(c[4::9] == "URFDLB" for c in colours)
+
+
+def test_the_top_layer_share_picks_which_layer_turns():
+    scene = build_scene(SceneConfig(cube="full"))
+    always_top = PoseSampler(scene, top_layer_share=1.0)
+    any_layer = PoseSampler(scene, top_layer_share=0.0)
+    rng = np.random.default_rng(0)
+    assert {always_top._layer_to_turn(rng, "F") for _ in range(30)} == {"F"}
+    assert {any_layer._layer_to_turn(rng, "F") for _ in range(60)} == set("URFDLB")

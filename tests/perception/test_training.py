@@ -121,6 +121,20 @@ def test_cli_train_and_eval(capsys, config_file, tmp_path):
     assert [path.stat().st_mtime_ns for path in shards] == stamps
 
 
+def test_held_out_renders_ignore_the_training_layer_mix(capsys, yaml_file, tmp_path):
+    from cubehand.cli.vision_commands import _cache_key
+    from cubehand.perception.dataset import DatasetConfig
+
+    config = yaml_file(TINY | {"data": TINY["data"] | {"top_layer_share": 0.1}, "epochs": 1})
+    runs, cache = tmp_path / "runs", tmp_path / "cache"
+    assert main(["train", "vision", "--config", str(config), "--runs", str(runs)]) == 0
+    weights = runs / "tiny" / "vision.safetensors"
+    assert main(["eval", "vision", "--weights", str(weights), "--samples", "3", "--json",
+                 "--cache", str(cache)]) == 0  # fmt: skip
+    default_mix = DatasetConfig.model_validate(TINY["data"] | {"eval_shards": 1})
+    assert [p.name for p in cache.iterdir()] == [_cache_key(default_mix)]
+
+
 def test_cli_errors_are_one_line(capsys, tmp_path):
     assert main(["eval", "vision", "--weights", str(tmp_path / "none.safetensors")]) == 2
     assert main(["train", "vision", "--config", str(tmp_path / "none.yaml")]) == 2
