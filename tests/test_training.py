@@ -223,37 +223,29 @@ def test_layer_lock_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_pat
     assert all(env.layer_lock == 1.5 for env in again.env.envs)
 
 
-def test_stiffness_ramp_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):
-    ramp = {"start": 0.25, "factor": 2.0, "window": 1, "lower_at": 0.0}
-    env = {**TINY["env"], "scene": {"cube": "full"}, "rotate_probability": 1.0}
-    config = load_train_config(yaml_file(TINY | {"total_steps": 16, "stiffness_ramp": ramp,
-                                                 "env": env}))  # fmt: skip
+CURRICULA = [
+    # config key, its settings, env settings, env attribute and log key, value at first, after
+    ("stiffness_ramp", {"start": 0.25, "factor": 2.0, "window": 1, "lower_at": 0.0},
+     {"scene": {"cube": "full"}, "rotate_probability": 1.0}, "cube_stiffness", 0.25, 0.5),
+    ("start_spread", {"step": 0.5, "window": 1, "widen_at": 0.5, "narrow_at": 0.0},
+     {"start_offset": 0.02, "start_yaw": 0.4}, "start_spread", 0.0, 0.5),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("key", "settings", "env", "attribute", "first", "after"), CURRICULA)
+def test_a_curriculum_is_shared_logged_checkpointed_and_resumed(
+    yaml_file, tmp_path, key, settings, env, attribute, first, after
+):
+    config = load_train_config(yaml_file(TINY | {"total_steps": 16, key: settings,
+                                                 "env": {**TINY["env"], **env}}))  # fmt: skip
     run = TrainingRun(config, tmp_path / "run")
-    assert all(env.cube_stiffness == 0.25 for env in run.env.envs)
+    assert all(getattr(env, attribute) == first for env in run.env.envs)
     run.run()
     lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
-    assert all(line["cube_stiffness"] == 0.25 for line in lines)  # no rotation met
-    run.stiffness_ramp.record(1, 1)
+    assert all(line[attribute] == first for line in lines)  # no goal met in 16 steps
+    getattr(run, key).record(1, 1)
     run.save()
     again = TrainingRun(config, tmp_path / "again")
     again.resume(tmp_path / "run" / "checkpoint.pt")
-    assert again.stiffness_ramp.value == 0.5
-    assert all(env.cube_stiffness == 0.5 for env in again.env.envs)
-
-
-def test_start_spread_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):
-    spread = {"step": 0.5, "window": 1, "widen_at": 0.5, "narrow_at": 0.0}
-    env = {**TINY["env"], "start_offset": 0.02, "start_yaw": 0.4}
-    config = load_train_config(yaml_file(TINY | {"total_steps": 16, "start_spread": spread,
-                                                 "env": env}))  # fmt: skip
-    run = TrainingRun(config, tmp_path / "run")
-    assert all(env.start_spread == 0.0 for env in run.env.envs)
-    run.run()
-    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
-    assert all(line["start_spread"] == 0.0 for line in lines)  # no goal met
-    run.start_spread.record(1, 1)
-    run.save()
-    again = TrainingRun(config, tmp_path / "again")
-    again.resume(tmp_path / "run" / "checkpoint.pt")
-    assert again.start_spread.value == 0.5
-    assert all(env.start_spread == 0.5 for env in again.env.envs)
+    assert getattr(again, key).value == after
+    assert all(getattr(env, attribute) == after for env in again.env.envs)
