@@ -265,14 +265,13 @@ class CubeEnv(gym.Env):
     def _release(self) -> None:
         """Open the hand for ``release_steps`` control steps, then take the start pose."""
         flat = rest_ctrl(self.scene)
-        for done in range(self.config.release_steps + 1):
-            if self.on_release_step is not None:
-                self.on_release_step(done)
-            if done == self.config.release_steps:
-                break
+        report = self.on_release_step or (lambda _done: None)
+        report(0)
+        for done in range(1, self.config.release_steps + 1):
             self._command(flat)
             run_substeps(self.scene, self.data)
             self.moves += self.tracker.update(self._model_angles())
+            report(done)
         self.state = self.tracker.state
         self._read_hand_frame()
         self._start_hand()
