@@ -31,6 +31,7 @@ from cubehand.skills.layer_lock import LayerLock, LayerLockConfig
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
 from cubehand.skills.start_spread import StartSpread, StartSpreadConfig
 from cubehand.skills.stiffness_ramp import StiffnessRamp, StiffnessRampConfig
+from cubehand.skills.success_ladder import SuccessLadder
 from cubehand.solver.errors import CubeError
 
 #: Training seeds stay below this; evaluation seeds start at it.
@@ -137,15 +138,13 @@ class TrainingRun:
         )
         self._share_flip_weights()
         self.layer_lock = None if config.layer_lock is None else LayerLock(config.layer_lock)
-        self._share_layer_lock()
         self.stiffness_ramp = (
             None if config.stiffness_ramp is None else StiffnessRamp(config.stiffness_ramp)
         )
-        self._share_stiffness()
         self.start_spread = (
             None if config.start_spread is None else StartSpread(config.start_spread)
         )
-        self._share_start_spread()
+        self._share_ladders()
         self.wall_seconds = 0.0
         self.recent: list[dict[str, Any]] = []
 
@@ -173,23 +172,25 @@ class TrainingRun:
         for env in self.env.envs:
             env.flip_weights = weights
 
-    def _share_layer_lock(self) -> None:
-        """Hand the curriculum's layer lock to every environment (0 without one)."""
-        value = 0.0 if self.layer_lock is None else self.layer_lock.value
-        for env in self.env.envs:
-            env.layer_lock = value
+    def _ladders(self) -> dict[str, SuccessLadder | None]:
+        """The success-ladder curricula by their checkpoint keys (None where off)."""
+        return {
+            "layer_lock": self.layer_lock,
+            "stiffness_ramp": self.stiffness_ramp,
+            "start_spread": self.start_spread,
+        }
 
-    def _share_stiffness(self) -> None:
-        """Hand the ramp's stiffness fraction to every environment (1 without one)."""
-        value = 1.0 if self.stiffness_ramp is None else self.stiffness_ramp.value
+    def _share_ladders(self) -> None:
+        """Hand every environment the values of the success-ladder curricula: layer lock (0
+        without one), stiffness fraction and start-spread fraction (1 without them)."""
+        values = {
+            "layer_lock": 0.0 if self.layer_lock is None else self.layer_lock.value,
+            "cube_stiffness": 1.0 if self.stiffness_ramp is None else self.stiffness_ramp.value,
+            "start_spread": 1.0 if self.start_spread is None else self.start_spread.value,
+        }
         for env in self.env.envs:
-            env.cube_stiffness = value
-
-    def _share_start_spread(self) -> None:
-        """Hand the curriculum's start-spread fraction to every environment (1 without one)."""
-        value = 1.0 if self.start_spread is None else self.start_spread.value
-        for env in self.env.envs:
-            env.start_spread = value
+            for name, value in values.items():
+                setattr(env, name, value)
 
     def run(self, on_rollout: Callable[[dict[str, Any]], None] | None = None) -> None:
         """Train until ``total_steps``, logging each rollout and checkpointing regularly."""
@@ -199,9 +200,7 @@ class TrainingRun:
             tic = time.perf_counter()
             stats = self.trainer.train_rollout()
             self._share_flip_weights()
-            self._share_layer_lock()
-            self._share_stiffness()
-            self._share_start_spread()
+            self._share_ladders()
             elapsed = time.perf_counter() - tic
             self.wall_seconds += elapsed
             rollouts += 1
@@ -279,11 +278,10 @@ class TrainingRun:
             "flip_curriculum": (
                 None if self.flip_curriculum is None else self.flip_curriculum.state_dict()
             ),
-            "layer_lock": None if self.layer_lock is None else self.layer_lock.state_dict(),
-            "stiffness_ramp": (
-                None if self.stiffness_ramp is None else self.stiffness_ramp.state_dict()
-            ),
-            "start_spread": None if self.start_spread is None else self.start_spread.state_dict(),
+            **{
+                name: None if ladder is None else ladder.state_dict()
+                for name, ladder in self._ladders().items()
+            },
             "config": self.config.model_dump(mode="json"),
             "wall_seconds": self.wall_seconds,
         }
@@ -308,15 +306,10 @@ class TrainingRun:
             if self.flip_curriculum is not None and state.get("flip_curriculum") is not None:
                 self.flip_curriculum.load_state_dict(state["flip_curriculum"])
                 self._share_flip_weights()
-            if self.layer_lock is not None and state.get("layer_lock") is not None:
-                self.layer_lock.load_state_dict(state["layer_lock"])
-                self._share_layer_lock()
-            if self.stiffness_ramp is not None and state.get("stiffness_ramp") is not None:
-                self.stiffness_ramp.load_state_dict(state["stiffness_ramp"])
-                self._share_stiffness()
-            if self.start_spread is not None and state.get("start_spread") is not None:
-                self.start_spread.load_state_dict(state["start_spread"])
-                self._share_start_spread()
+            for name, ladder in self._ladders().items():
+                if ladder is not None and state.get(name) is not None:
+                    ladder.load_state_dict(state[name])
+            self._share_ladders()
         except (RuntimeError, ValueError, KeyError, TypeError) as error:
             message = " ".join(str(error).split())[:200]
             raise CheckpointError(f"{path} does not fit this configuration: {message}") from None
