@@ -104,22 +104,25 @@ def solve_in_simulation(
     started = time.perf_counter()
     current, recovered, done_before, drops, step = plan, 0, 0, 0, 0
 
+    def report(drops_now: int, opening: bool = False, frame: bool = True) -> None:
+        """Hand where the solve stands now to ``on_step`` (and ``on_frame`` if ``frame``)."""
+        met = done_before + env.successes
+        now = SolveProgress(
+            step=step, subgoal=min(met, total - 1),
+            kind=None if opening or env.goal is None else env.goal.kind, successes=met,
+            subgoals_total=total, drops=drops_now, sim_seconds=step * dt,
+            wall_seconds=time.perf_counter() - started, recoveries=recovered, opening=opening,
+        )  # fmt: skip
+        if on_step is not None:
+            on_step(now)
+        if on_frame is not None and frame:
+            on_frame(env.scene.model, env.data, now)
+
     def opening(done_steps: int) -> None:
         """Report the hand opening after a goal: as the goal left it (0), then each step."""
         nonlocal step
         step += int(done_steps > 0)
-        met = done_before + env.successes
-        goal = None if env.goal is None else env.goal.kind
-        now = SolveProgress(
-            step=step, subgoal=min(met, total - 1), kind=None if done_steps else goal,
-            successes=met, subgoals_total=total, drops=drops, sim_seconds=step * dt,
-            wall_seconds=time.perf_counter() - started, recoveries=recovered,
-            opening=done_steps > 0,
-        )  # fmt: skip
-        if on_step is not None:
-            on_step(now)
-        if on_frame is not None:
-            on_frame(env.scene.model, env.data, now)
+        report(drops, opening=done_steps > 0)
 
     env.on_release_step = opening
     obs, info = env.reset(seed=_attempt_seed(seed, 0), options=_options(plan.start_state, plan))
@@ -132,17 +135,8 @@ def solve_in_simulation(
             done = terminated or truncated
             actor.after_step(np.array([done]), [info])
             failure = info["failure"]
-            progress = SolveProgress(
-                step=step, subgoal=min(done_before + info["successes"], total - 1),
-                kind=info["goal"], successes=done_before + info["successes"],
-                subgoals_total=total, drops=drops + int(failure == "drop"),
-                sim_seconds=step * dt, wall_seconds=time.perf_counter() - started,
-                recoveries=recovered,
-            )  # fmt: skip
-            if on_step is not None:
-                on_step(progress)
-            if on_frame is not None and not info["released"]:  # else its last step showed it
-                on_frame(env.scene.model, env.data, progress)
+            # After an opening its last step showed the hand: no second frame of it.
+            report(drops + int(failure == "drop"), frame=not info["released"])
         done_before += int(info["successes"])  # 0 when the attempt had nothing to do
         drops += int(failure == "drop")
         if failure is None or recovered >= recoveries:
