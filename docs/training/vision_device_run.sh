@@ -13,6 +13,12 @@
 #   mkdir -p runs/vision128_finetune2 && ln -sfn ../vision128_finetune/data runs/vision128_finetune2/data
 #   CONFIG=configs/vision128_finetune2.yaml GEN_S=75 TRAIN_S=150 bash vision_device_run.sh  (170 s)
 #     -> the same data extended to 240 shards, 12 epochs from the previous call's weights (shipped).
+# Thirteenth session, two calls on one warm H200 (365 s and 307 s): two recipes side by side on
+# the same renders (all 240 shards rendered in 176 s), then 219 more shards and a second round:
+#   CONFIG=configs/vision128_burst.yaml CONFIG2=configs/vision128_burst_low.yaml GEN_S=270 TRAIN_S=220 bash vision_device_run.sh
+#   mkdir -p runs/vision128_burst2 && ln -sfn ../vision128_burst/data runs/vision128_burst2/data
+#   CONFIG=configs/vision128_burst2.yaml GEN_S=150 TRAIN_S=170 bash vision_device_run.sh
+#     -> 459 contiguous shards (train_shards set to 459), 8 epochs from the first call's vision128_burst.
 # Device burst: render vision data on 15 processes, train on the GPU. Writes to $OUT.
 set -u
 CONFIG=${CONFIG:-configs/vision128.yaml}
@@ -52,9 +58,20 @@ cfg = pathlib.Path(os.environ["CONFIG"]); s = cfg.read_text()
 s = re.sub(r"train_shards: \d+", f"train_shards: {n}", s); cfg.write_text(s)
 print("contiguous shards", n, "renders", n * 256)
 PY
-cp $CONFIG $OUT/
+train() {  # config, folder under $OUT: train until TRAIN_S, then copy the weights and log
+  mkdir -p $OUT/$2
+  timeout ${TRAIN_S:-200} $PY -c 'import sys; from cubehand.cli.app import main; sys.exit(main(sys.argv[1:]))' train vision --config $1 > $OUT/$2/train.log 2>&1
+  el "$1 stopped rc=$?"
+  local name=$(sed -n "s/^name: *//p" $1)
+  cp runs/$name/log.jsonl runs/$name/vision.safetensors $OUT/$2/ 2>/dev/null
+}
+if [ -n "${CONFIG2:-}" ]; then  # a second recipe on the same renders, beside the first
+  NAME2=$(sed -n "s/^name: *//p" $CONFIG2)
+  mkdir -p runs/$NAME2 && ln -sfn ../$NAME/data runs/$NAME2/data
+  sed -i "s/train_shards: [0-9]*/$(grep -o 'train_shards: [0-9]*' $CONFIG)/" $CONFIG2
+fi
 el "training"
-timeout ${TRAIN_S:-200} $PY -c 'import sys; from cubehand.cli.app import main; sys.exit(main(sys.argv[1:]))' train vision --config $CONFIG > $OUT/train.log 2>&1
-el "train stopped rc=$?"
-cp runs/$NAME/log.jsonl runs/$NAME/vision.safetensors $OUT/ 2>/dev/null
-ls -la runs/$NAME $OUT; tail -3 $OUT/gen.log; tail -20 $OUT/train.log
+train $CONFIG a &
+[ -n "${CONFIG2:-}" ] && train $CONFIG2 b &
+wait
+ls -la runs/$NAME $OUT $OUT/*; tail -3 $OUT/gen.log; tail -n 5 $OUT/*/train.log; cat $OUT/*/log.jsonl | cut -c1-400
