@@ -14,12 +14,14 @@ import typer
 from rich.console import Console
 
 from cubehand.cli.progress import counting_progress, measure_table
+from cubehand.perception.adr_training import VisionAdrTraining
 from cubehand.perception.averaging import write_average
 from cubehand.perception.dataset import DatasetConfig, generate, missing_shards, read_shards
 from cubehand.perception.examples import example_grid
 from cubehand.perception.metrics import pose_errors, summarize
 from cubehand.perception.model import decode
 from cubehand.perception.training import (
+    VisionTrainConfig,
     VisionTraining,
     load_vision_config,
     training_data_dir,
@@ -49,6 +51,11 @@ def train_vision(
     if epochs is not None:
         train_config = train_config.model_copy(update={"epochs": epochs})
     out_dir = runs / train_config.name
+    if train_config.adr is not None:
+        if data_only:
+            raise CubeError("--data-only does not apply to a visual ADR run (adr in the config)")
+        _train_vision_adr(train_config, out_dir)
+        return
     data_dir = training_data_dir(out_dir)
     with counting_progress("rendering shards") as progress:
         task = progress.add_task("", total=train_config.data.train_shards)
@@ -74,6 +81,24 @@ def train_vision(
             )
 
         run.run(on_batch, on_epoch)
+    _console.print(f"weights {run.out_dir / 'vision.safetensors'}, log {run.out_dir / 'log.jsonl'}")
+
+
+def _train_vision_adr(train_config: VisionTrainConfig, out_dir: Path) -> None:
+    """Fine-tune under visual ADR, a shard at a time, with a progress bar over shards."""
+    run = VisionAdrTraining(train_config, out_dir)
+    with counting_progress("ADR shards (render, measure, train)") as progress:
+        task = progress.add_task("", total=train_config.epochs, completed=run.epoch)
+
+        def on_shard(record: dict) -> None:
+            progress.update(task, completed=record["shard"])
+            progress.console.print(
+                f"shard {record['shard']}: {record['seconds']:.0f} s, targets met "
+                f"{record['met_share']:.2f}, ADR entropy {record['adr_entropy']:.2f}, mean "
+                f"width {record['adr_mean_width']:.3f}, bounds moved {record['adr_moved']}"
+            )
+
+        run.run_adr(on_shard)
     _console.print(f"weights {run.out_dir / 'vision.safetensors'}, log {run.out_dir / 'log.jsonl'}")
 
 

@@ -34,6 +34,8 @@ from cubehand.sim.scene import SceneConfig, build_scene
 from cubehand.solver.errors import CubeError
 
 Split = Literal["train", "eval"]
+#: Draws one episode's visual values and a tag that its samples carry (ADR: the bound pinned).
+VisualDraw = Callable[[np.random.Generator], tuple[dict[str, np.ndarray], object]]
 #: Held-out shards draw their seeds from here up; training seeds stay below.
 EVAL_SEED_OFFSET = 1_000_000
 
@@ -97,8 +99,19 @@ class RenderSource:
 
     def samples(self, rng: np.random.Generator) -> Iterator[tuple[np.ndarray, object]]:
         """Endless (images, label) pairs; images is (3, H, W, 3) uint8."""
+        for images, label, _ in self.tagged_samples(rng):
+            yield images, label
+
+    def tagged_samples(
+        self, rng: np.random.Generator, draw: VisualDraw | None = None
+    ) -> Iterator[tuple[np.ndarray, object, object]]:
+        """Endless (images, label, tag) triples, each episode's visuals from ``draw`` (by
+        default the config's ``visual_scale`` of every range, tag None)."""
         for episode in self.sampler.episodes(rng):
-            values = sample_visuals(self.config.visual_scale, rng)
+            if draw is None:
+                values, tag = sample_visuals(self.config.visual_scale, rng), None
+            else:
+                values, tag = draw(rng)
             for label in episode:
                 # The sampler repaints the stickers for each sample: tint them again.
                 self.visuals.apply(values, self.sampler.colours)
@@ -108,17 +121,26 @@ class RenderSource:
                 views = render_views(self.renderer, self.sampler.data, VISION_CAMERAS)
                 images = [postprocess(views[camera], values, index, rng)
                           for index, camera in enumerate(VISION_CAMERAS)]  # fmt: skip
-                yield np.stack(images), label
+                yield np.stack(images), label, tag
 
     def batch(self, count: int, rng: np.random.Generator) -> Batch:
         """``count`` samples drawn from ``rng``."""
-        images, position, rotation, angle = [], [], [], []
-        for (image, label), _ in zip(self.samples(rng), range(count), strict=False):
+        return self.tagged_batch(count, rng)[0]
+
+    def tagged_batch(
+        self, count: int, rng: np.random.Generator, draw: VisualDraw | None = None
+    ) -> tuple[Batch, list[object]]:
+        """``count`` samples drawn from ``rng`` (visuals from ``draw``) and their tags."""
+        images, position, rotation, angle, tags = [], [], [], [], []
+        samples = self.tagged_samples(rng, draw)
+        for (image, label, tag), _ in zip(samples, range(count), strict=False):
             images.append(image)
             position.append(label.position)
             rotation.append(label.rotation)
             angle.append(label.top_angle)
-        return Batch(np.stack(images), np.stack(position), np.stack(rotation), np.array(angle))
+            tags.append(tag)
+        batch = Batch(np.stack(images), np.stack(position), np.stack(rotation), np.array(angle))
+        return batch, tags
 
     def close(self) -> None:
         """Free the renderer's context."""

@@ -24,6 +24,7 @@ from cubehand.config_files import load_yaml_config
 from cubehand.perception.dataset import Batch, DatasetConfig, generate, read_shards
 from cubehand.perception.metrics import pose_errors, pose_loss, summarize
 from cubehand.perception.model import PoseNet, VisionConfig, decode
+from cubehand.perception.visual_adr import VisionAdrConfig
 from cubehand.perception.weights import load_vision, save_vision
 from cubehand.solver.errors import CubeError
 
@@ -37,7 +38,7 @@ class VisionTrainConfig(BaseModel):
     seed: int = Field(0, ge=0)
     data: DatasetConfig = Field(default_factory=DatasetConfig)
     network: VisionConfig = Field(default_factory=VisionConfig)
-    epochs: int = Field(20, ge=1)
+    epochs: int = Field(20, ge=1, description="passes over the shards (with adr: shards)")
     batch_size: int = Field(64, ge=1)
     learning_rate: float = Field(1e-3, gt=0)
     init_weights: Path | None = Field(
@@ -54,6 +55,11 @@ class VisionTrainConfig(BaseModel):
     torch_threads: int = Field(2, ge=1, description="threads for the network")
     device: str = Field(
         "auto", pattern="^(auto|cpu|cuda)$", description="auto: CUDA when available, else CPU"
+    )
+    adr: VisionAdrConfig | None = Field(
+        None,
+        description="train under visual ADR instead: each 'epoch' renders one fresh shard "
+        "from the ADR ranges and trains on it once (cubehand.perception.adr_training)",
     )
 
 
@@ -106,7 +112,7 @@ class VisionTraining:
         paths = sorted((self.data_dir / "train").glob("shard-*[0-9].npz"))
         if len(paths) < 2:
             raise CubeError("vision training needs at least two training shards")
-        train = _on_device(read_shards(paths[:-1]), self.device)
+        train = tensors_on_device(read_shards(paths[:-1]), self.device)
         monitor = read_shards(paths[-1:])
         samples = len(train["images"])
         batches = (samples + self.config.batch_size - 1) // self.config.batch_size
@@ -173,12 +179,20 @@ class VisionTraining:
             "scheduler": self.scheduler.state_dict(),
             "generator": self.generator.get_state(),
             "epoch": self.epoch,
+            **self._extra_state(),
         }
         partial = self.checkpoint.with_suffix(".partial")
         torch.save(state, partial)
         partial.replace(self.checkpoint)
         info = {"epoch": self.epoch, "data": self.config.data.model_dump(mode="json")}
         save_vision(self.network, self.out_dir / "vision.safetensors", info)
+
+    def _extra_state(self) -> dict[str, Any]:
+        """More state for the checkpoint (subclasses)."""
+        return {}
+
+    def _load_extra(self, state: dict[str, Any]) -> None:
+        """Restore what :meth:`_extra_state` saved (subclasses)."""
 
     def _start_from(self, path: Path) -> None:
         """Copy the weights at ``path`` into the network, which must have their shape."""
@@ -194,6 +208,7 @@ class VisionTraining:
             self.optimizer.load_state_dict(state["optimizer"])
             self.scheduler.load_state_dict(state["scheduler"])
             self.generator.set_state(state["generator"])
+            self._load_extra(state)
         except (OSError, RuntimeError, KeyError, ValueError) as error:
             raise CubeError(f"cannot resume from {self.checkpoint}: {str(error)[:120]}") from None
         # Everything but the number of epochs must match (a run may be extended). The saved
@@ -234,7 +249,7 @@ def _device(name: str) -> torch.device:
     return torch.device(name)
 
 
-def _on_device(data: Batch, device: torch.device) -> dict[str, torch.Tensor]:
+def tensors_on_device(data: Batch, device: torch.device) -> dict[str, torch.Tensor]:
     """Training data as tensors on ``device`` (labels as float32; shared memory on the CPU).
 
     The whole set goes to the device at once: 67,584 renders at 128 px take 10 GB, which an
@@ -248,9 +263,14 @@ def _on_device(data: Batch, device: torch.device) -> dict[str, torch.Tensor]:
     }
 
 
-@torch.no_grad()
 def evaluate(network: PoseNet, data: Batch, batch_size: int = 128) -> dict[str, dict[str, float]]:
     """Error summaries of ``network`` on ``data``."""
+    return summarize(sample_errors(network, data, batch_size))
+
+
+@torch.no_grad()
+def sample_errors(network: PoseNet, data: Batch, batch_size: int = 128) -> dict[str, np.ndarray]:
+    """Per-sample errors of ``network`` on ``data`` (as :func:`pose_errors` names them)."""
     network.eval()
     device = next(network.parameters()).device
     errors: dict[str, list[np.ndarray]] = {}
@@ -261,4 +281,4 @@ def evaluate(network: PoseNet, data: Batch, batch_size: int = 128) -> dict[str, 
             estimate, data.position[part], data.rotation[part], data.top_angle[part]
         ).items():
             errors.setdefault(key, []).append(value)
-    return summarize({key: np.concatenate(values) for key, values in errors.items()})
+    return {key: np.concatenate(values) for key, values in errors.items()}

@@ -2,8 +2,8 @@
 
 Each parameter has a nominal value (what the scene shows unrandomized) and a largest
 deviation; a ``scale`` in [0, 1] sets how much of that deviation an episode may draw, so
-training can start narrow and widen the ranges (by hand or by an accuracy-driven
-schedule). Parameters act on the model (lights, colours, cameras) or on the rendered
+training can start narrow and widen the ranges (by hand, or per parameter by the
+accuracy-driven ADR of :mod:`cubehand.perception.visual_adr`). Parameters act on the model (lights, colours, cameras) or on the rendered
 image (noise, blur, gain). Values are drawn per episode from a passed-in generator.
 """
 
@@ -75,6 +75,21 @@ def sample_visuals(scale: float, rng: np.random.Generator) -> dict[str, np.ndarr
     if not 0.0 <= scale <= 1.0:
         raise ValueError(f"visual randomization scale must lie in [0, 1], got {scale}")
     return {p.name: p.sample(scale, rng) for p in VISUAL_PARAMETERS}
+
+
+def sample_visuals_within(
+    ranges: Mapping[str, tuple[float, float]], rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """One episode's visual values with each parameter drawn uniformly from its own range,
+    given in units of its deviation around nominal (``(-1, 1)`` is the full range; ADR's
+    ranges). Parameters missing from ``ranges`` stay nominal."""
+    values = {}
+    for p in VISUAL_PARAMETERS:
+        low, high = ranges.get(p.name, (0.0, 0.0))
+        if not -1.0 <= low <= high <= 1.0:
+            raise ValueError(f"visual range of {p.name} must lie in [-1, 1], got {(low, high)}")
+        values[p.name] = p.nominal + rng.uniform(low, high, p.size) * p.deviation
+    return values
 
 
 def nominal_visuals() -> dict[str, np.ndarray]:
