@@ -1,4 +1,4 @@
-"""Pictures of results: training curves from a run's log."""
+"""Pictures of results: training curves from a run's log (policy or visual ADR runs)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 def plot_training_log(log: Path, out: Path, window: int = 20) -> Path:
     """Mean reward, success and drop rates and successes per episode (pooled over ``window``
-    rollouts) and ADR entropy against environment steps, as a PNG."""
+    rollouts) and ADR entropy against environment steps, as a PNG; a visual ADR run's log
+    (records per shard) goes to :func:`plot_vision_adr_records`."""
     records = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    if records and "adr_ranges" in records[0]:
+        return plot_vision_adr_records(records, out)
     steps = [r["steps"] for r in records]
     figure, axes = plt.subplots(1, 4, figsize=(17, 3.6))
     axes[0].plot(steps, [r["mean_reward"] for r in records])
@@ -43,6 +46,38 @@ def plot_training_log(log: Path, out: Path, window: int = 20) -> Path:
     axes[3].set_title(title)
     for axis in axes:
         axis.set_xlabel("environment steps")
+        axis.grid(alpha=0.3)
+    figure.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out, dpi=110)
+    plt.close(figure)
+    return out
+
+
+def plot_vision_adr_records(records: list[dict], out: Path) -> Path:
+    """A visual ADR run per shard: the share of renders that met the accuracy targets (all,
+    and those pinned to a bound), the ADR entropy, and every parameter's range."""
+    shards = [r["shard"] for r in records]
+    figure, axes = plt.subplots(1, 3, figsize=(15, 3.8))
+    axes[0].plot(shards, [r["met_share"] for r in records], label="all renders")
+    pinned = [(r["shard"], r["boundary_met_share"]) for r in records
+              if r.get("boundary_met_share") is not None]  # fmt: skip
+    if pinned:
+        axes[0].plot(*zip(*pinned, strict=True), label="renders at a bound")
+    axes[0].set_title("share of renders meeting all targets")
+    axes[0].set_ylim(-0.02, 1.02)
+    axes[0].legend(fontsize=8)
+    axes[1].plot(shards, [r["adr_entropy"] for r in records])
+    axes[1].set_title("ADR entropy (nats per dimension)")
+    for name in records[0]["adr_ranges"]:
+        low = [r["adr_ranges"][name][0] for r in records]
+        high = [r["adr_ranges"][name][1] for r in records]
+        line = axes[2].plot(shards, high, label=name)[0]
+        axes[2].plot(shards, low, color=line.get_color())
+    axes[2].set_title("ranges (units of each deviation)")
+    axes[2].legend(fontsize=6, ncol=2)
+    for axis in axes:
+        axis.set_xlabel("shards")
         axis.grid(alpha=0.3)
     figure.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)

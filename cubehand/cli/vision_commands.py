@@ -27,6 +27,7 @@ from cubehand.perception.training import (
     training_data_dir,
 )
 from cubehand.perception.weights import SHIPPED_VISION_WEIGHTS, load_vision, vision_info
+from cubehand.plots import plot_training_log
 from cubehand.solver.errors import CubeError
 
 _console = Console(soft_wrap=True)
@@ -99,7 +100,11 @@ def _train_vision_adr(train_config: VisionTrainConfig, out_dir: Path) -> None:
             )
 
         run.run_adr(on_shard)
-    _console.print(f"weights {run.out_dir / 'vision.safetensors'}, log {run.out_dir / 'log.jsonl'}")
+    curves = plot_training_log(run.out_dir / "log.jsonl", run.out_dir / "curves.png")
+    _console.print(
+        f"weights {run.out_dir / 'vision.safetensors'}, log {run.out_dir / 'log.jsonl'}, "
+        f"curves {curves}"
+    )
 
 
 def average_vision(

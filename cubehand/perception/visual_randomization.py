@@ -3,8 +3,9 @@
 Each parameter has a nominal value (what the scene shows unrandomized) and a largest
 deviation; a ``scale`` in [0, 1] sets how much of that deviation an episode may draw, so
 training can start narrow and widen the ranges (by hand, or per parameter by the
-accuracy-driven ADR of :mod:`cubehand.perception.visual_adr`). Parameters act on the model (lights, colours, cameras) or on the rendered
-image (noise, blur, gain). Values are drawn per episode from a passed-in generator.
+accuracy-driven ADR of :mod:`cubehand.perception.visual_adr`). Parameters act on the model
+(lights, colours, cameras) or on the rendered image (noise, blur, gain). Values are drawn
+per episode from a passed-in generator.
 """
 
 from __future__ import annotations

@@ -65,6 +65,12 @@ def test_cli_runs_adr_and_refuses_data_only(capsys, yaml_file, tmp_path):
     assert main(args) == 0
     assert "ADR entropy" in capsys.readouterr().err  # the progress console writes to stderr
     assert (runs / "tiny-adr" / "vision.safetensors").is_file()
+    assert (runs / "tiny-adr" / "curves.png").stat().st_size > 0
+    assert (
+        main(["train", "plot", "--run", str(runs / "tiny-adr"), "--out", str(tmp_path / "c.png")])
+        == 0
+    )
+    assert (tmp_path / "c.png").stat().st_size > 0
     assert main([*args, "--data-only"]) == 2  # bad input
     err = capsys.readouterr().err.strip()
     assert "--data-only" in err and len(err.splitlines()) == 1
