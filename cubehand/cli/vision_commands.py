@@ -53,8 +53,11 @@ def train_vision(
         train_config = train_config.model_copy(update={"epochs": epochs})
     out_dir = runs / train_config.name
     if train_config.adr is not None:
-        if data_only:
-            raise CubeError("--data-only does not apply to a visual ADR run (adr in the config)")
+        if data_only or workers > 1:
+            raise CubeError(
+                "--data-only and --workers do not apply to a visual ADR run (adr in the "
+                "config): it renders one shard at a time from the current ranges, in-process"
+            )
         _train_vision_adr(train_config, out_dir)
         return
     data_dir = training_data_dir(out_dir)

@@ -59,8 +59,6 @@ class VisionAdrTraining(VisionTraining):
                     tensors_on_device(batch, self.device), batches, lambda: None
                 )
                 self.epoch += 1
-                if self.config.lr_schedule == "epoch":
-                    self.scheduler.step()
                 record = {
                     "shard": self.epoch,
                     "samples": len(batch),

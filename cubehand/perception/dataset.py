@@ -133,7 +133,7 @@ class RenderSource:
         """``count`` samples drawn from ``rng`` (visuals from ``draw``) and their tags."""
         images, position, rotation, angle, tags = [], [], [], [], []
         samples = self.tagged_samples(rng, draw)
-        for (image, label, tag), _ in zip(samples, range(count), strict=False):
+        for _, (image, label, tag) in zip(range(count), samples, strict=False):  # no extra draw
             images.append(image)
             position.append(label.position)
             rotation.append(label.rotation)

@@ -1,7 +1,7 @@
 """Training the pose network from a config file, in resumable epochs.
 
 A run lives in ``runs/NAME``: ``data/`` (shards, see :mod:`cubehand.perception.dataset`),
-``checkpoint.pt`` (network, optimizer, scheduler, epoch; written after every epoch),
+``checkpoint.pt`` (network, optimizer, epoch; written after every epoch),
 ``log.jsonl`` (one line per epoch) and ``vision.safetensors`` (the latest weights). The
 last training shard is kept out of training to monitor progress; the held-out evaluation
 shards are never read here.
@@ -84,9 +84,6 @@ class VisionTraining:
         self.optimizer = torch.optim.AdamW(
             self.network.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
         )
-        self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
-            self.optimizer, T_max=config.epochs
-        )
         self.epoch = 0
         self.generator = torch.Generator().manual_seed(config.seed)
         self.checkpoint = out_dir / "checkpoint.pt"
@@ -128,8 +125,6 @@ class VisionTraining:
             started = time.perf_counter()
             losses = self._train_epoch(train, batches, tick)
             self.epoch += 1
-            if self.config.lr_schedule == "epoch":
-                self.scheduler.step()
             record = {
                 "epoch": self.epoch,
                 "samples": samples,
@@ -151,12 +146,13 @@ class VisionTraining:
         order = torch.randperm(len(data["images"]), generator=self.generator)
         sums: dict[str, float] = {}
         count = 0
+        if self.config.lr_schedule == "epoch":  # from the run's length, so runs can be extended
+            self._set_rate(cosine_rate(self.config.learning_rate, self.epoch, self.config.epochs))
         for start in range(0, len(order), self.config.batch_size):
             if self.config.lr_schedule == "batch":
                 step = self.epoch * batches + count
-                rate = cosine_rate(self.config.learning_rate, step, self.config.epochs * batches)
-                for group in self.optimizer.param_groups:
-                    group["lr"] = rate
+                total = self.config.epochs * batches
+                self._set_rate(cosine_rate(self.config.learning_rate, step, total))
             index = order[start : start + self.config.batch_size].sort().values.to(self.device)
             raw = self.network(data["images"][index])
             loss, parts = pose_loss(
@@ -171,12 +167,15 @@ class VisionTraining:
             tick()
         return {key: value / count for key, value in sums.items()}
 
+    def _set_rate(self, rate: float) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"] = rate
+
     def _save(self) -> None:
         state = {
             "config": self.config.model_dump(mode="json"),
             "network": self.network.state_dict(),
             "optimizer": self.optimizer.state_dict(),
-            "scheduler": self.scheduler.state_dict(),
             "generator": self.generator.get_state(),
             "epoch": self.epoch,
             **self._extra_state(),
@@ -206,9 +205,7 @@ class VisionTraining:
             state = torch.load(self.checkpoint, map_location="cpu", weights_only=True)
             self.network.load_state_dict(state["network"])
             self.optimizer.load_state_dict(state["optimizer"])
-            self.scheduler.load_state_dict(state["scheduler"])
             self.generator.set_state(state["generator"])
-            self._load_extra(state)
         except (OSError, RuntimeError, KeyError, ValueError) as error:
             raise CubeError(f"cannot resume from {self.checkpoint}: {str(error)[:120]}") from None
         # Everything but the number of epochs must match (a run may be extended). The saved
@@ -219,6 +216,10 @@ class VisionTraining:
             raise CubeError(f"{self.checkpoint} holds a config this version cannot read") from None
         if _without_epochs(saved) != _without_epochs(self.config.model_dump(mode="json")):
             raise CubeError(f"{self.checkpoint} was written by a different config")
+        try:
+            self._load_extra(state)
+        except (KeyError, ValueError) as error:
+            raise CubeError(f"cannot resume from {self.checkpoint}: {str(error)[:120]}") from None
         self.epoch = int(state["epoch"])
 
 

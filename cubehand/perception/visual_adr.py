@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cubehand.perception.visual_randomization import VISUAL_PARAMETERS, sample_visuals_within
 from cubehand.skills.adr import ADR, AdrConfig, AdrParameter, Boundary
@@ -39,6 +39,12 @@ class VisionAdrConfig(BaseModel):
     orientation_deg: float = Field(5.0, gt=0, description="accuracy target")
     position_mm: float = Field(5.0, gt=0, description="accuracy target")
     face_angle_deg: float = Field(5.0, gt=0, description="accuracy target")
+
+    @model_validator(mode="after")
+    def _thresholds_in_order(self) -> VisionAdrConfig:
+        if self.low_threshold > self.high_threshold:
+            raise ValueError("adr: low_threshold must not exceed high_threshold")
+        return self
 
 
 def met_targets(errors: Mapping[str, np.ndarray], config: VisionAdrConfig) -> np.ndarray:

@@ -65,6 +65,17 @@ def test_the_batch_schedule_lowers_the_rate_batch_by_batch_across_epochs(config_
     assert base > cosine_rate(base, 1, 4) > cosine_rate(base, 3, 4) > 0
 
 
+def test_an_extended_epoch_schedule_follows_the_new_length(config_file, tmp_path):
+    config = load_vision_config(config_file)  # lr_schedule: epoch
+    run = VisionTraining(config.model_copy(update={"epochs": 1}), tmp_path / "run")
+    run.prepare_data()
+    run.run()  # epoch 0 of 1: the full rate
+    VisionTraining(config, tmp_path / "run").run()  # extended: epoch 1 of 2, half the rate
+    log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    base = config.learning_rate
+    assert [r["learning_rate"] for r in log] == [base, pytest.approx(base / 2)]
+
+
 def test_resume_refuses_another_config(config_file, tmp_path):
     config = load_vision_config(config_file)
     VisionTraining(config, tmp_path / "run")._save()

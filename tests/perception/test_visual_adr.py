@@ -8,6 +8,7 @@ from cubehand.perception.visual_randomization import (
     VISUAL_PARAMETERS,
     nominal_visuals,
     parameter,
+    sample_visuals,
     sample_visuals_within,
 )
 from cubehand.skills.adr import Boundary
@@ -26,6 +27,14 @@ def test_ranges_are_in_units_of_each_parameters_deviation():
     assert abs(wide["image_noise"][0] - noise.nominal) <= noise.deviation
     with pytest.raises(ValueError, match="image_blur"):
         sample_visuals_within({"image_blur": (0.2, 1.5)}, rng)
+
+
+def test_full_ranges_draw_exactly_what_the_full_scale_draws():
+    full = {p.name: (-1.0, 1.0) for p in VISUAL_PARAMETERS}
+    within = sample_visuals_within(full, np.random.default_rng(11))
+    scaled = sample_visuals(1.0, np.random.default_rng(11))
+    for name in scaled:
+        np.testing.assert_array_equal(within[name], scaled[name])
 
 
 def test_a_render_meets_the_targets_only_when_all_three_errors_do():
@@ -83,7 +92,15 @@ def test_state_round_trip():
     config = VisionAdrConfig(buffer_size=5)
     adr = VisualAdr(config, np.random.default_rng(6))
     _run(adr, lambda distance: 1.0, 2_000, seed=7)
+    assert adr.mean_width() > 0
     other = VisualAdr(config, np.random.default_rng(99))
     other.load_state_dict(adr.state_dict())
-    assert other.ranges() == adr.ranges()
-    assert other.draw(np.random.default_rng(8))[1] == adr.draw(np.random.default_rng(8))[1]
+    assert other.state_dict() == adr.state_dict()
+    tags = [(adr.draw(np.random.default_rng(i))[1], other.draw(np.random.default_rng(i))[1])
+            for i in range(20)]  # fmt: skip
+    assert all(a == b for a, b in tags) and any(a is not None for a, _ in tags)
+
+
+def test_thresholds_must_be_in_order():
+    with pytest.raises(ValueError, match="low_threshold"):
+        VisionAdrConfig(low_threshold=0.6, high_threshold=0.5)
