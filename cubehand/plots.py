@@ -16,7 +16,7 @@ def plot_training_log(log: Path, out: Path, window: int = 20) -> Path:
     rollouts) and ADR entropy against environment steps, as a PNG; a visual ADR run's log
     (records per shard) goes to :func:`plot_vision_adr_records`."""
     records = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
-    if records and "adr_ranges" in records[0]:
+    if records and "shard" in records[0]:  # visual ADR logs count shards, not steps
         return plot_vision_adr_records(records, out)
     steps = [r["steps"] for r in records]
     figure, axes = plt.subplots(1, 4, figsize=(17, 3.6))
@@ -44,14 +44,7 @@ def plot_training_log(log: Path, out: Path, window: int = 20) -> Path:
     if points:
         axes[3].plot(*zip(*points, strict=True))
     axes[3].set_title(title)
-    for axis in axes:
-        axis.set_xlabel("environment steps")
-        axis.grid(alpha=0.3)
-    figure.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out, dpi=110)
-    plt.close(figure)
-    return out
+    return _save(figure, axes, "environment steps", out)
 
 
 def plot_vision_adr_records(records: list[dict], out: Path) -> Path:
@@ -76,8 +69,13 @@ def plot_vision_adr_records(records: list[dict], out: Path) -> Path:
         axes[2].plot(shards, low, color=line.get_color())
     axes[2].set_title("ranges (units of each deviation)")
     axes[2].legend(fontsize=6, ncol=2)
+    return _save(figure, axes, "shards", out)
+
+
+def _save(figure, axes, xlabel: str, out: Path) -> Path:
+    """Label and grid every panel, write the figure to ``out`` as a PNG and close it."""
     for axis in axes:
-        axis.set_xlabel("shards")
+        axis.set_xlabel(xlabel)
         axis.grid(alpha=0.3)
     figure.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
