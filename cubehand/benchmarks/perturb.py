@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from cubehand.evaluation import LoadedPolicy
+from cubehand.sim.env import PoseSource
 from cubehand.sim.perturbations import PerturbationName
 from cubehand.skills.scheduler import SchedulerConfig, plan
 from cubehand.solve import SolveReport, solve_in_simulation
@@ -22,14 +23,24 @@ from cubehand.solver.scramble import fair_scramble
 from cubehand.solver.two_phase import TwoPhaseSolver
 
 CONDITIONS: tuple[str, ...] = ("nominal", "tied-fingers", "glove", "plush", "pen-poke")
+#: With a pose source: nominal physics, the policy seeing the vision model's estimates.
+VISION_CONDITION = "vision"
 HALF_SOLVE = 22
+
+
+def conditions(vision: bool) -> tuple[str, ...]:
+    """The benchmark's conditions, in order (the vision one last, if asked for)."""
+    return (*CONDITIONS, VISION_CONDITION) if vision else CONDITIONS
 
 
 def run_benchmark(
     loaded: LoadedPolicy, episodes: int, seed: int, goal_timeout: int = 800,
     on_solve: Callable[[str, SolveReport], None] | None = None,
+    pose_source: PoseSource | None = None,
 ) -> dict[str, dict[str, Any]]:  # fmt: skip
-    """Solve ``episodes`` scrambles per condition; summary figures by condition."""
+    """Solve ``episodes`` scrambles per condition; summary figures by condition. With
+    ``pose_source`` (a vision model) one more condition solves them at nominal physics with
+    the policy seeing its estimates."""
     solver = TwoPhaseSolver()
     rng = np.random.default_rng(seed)
     plans = [
@@ -37,13 +48,16 @@ def run_benchmark(
         for _ in range(episodes)
     ]
     results: dict[str, dict[str, Any]] = {}
-    for condition in CONDITIONS:
-        perturb: PerturbationName | None = None if condition == "nominal" else condition  # type: ignore[assignment]
+    for condition in conditions(pose_source is not None):
+        nominal = condition in ("nominal", VISION_CONDITION)
+        perturb: PerturbationName | None = None if nominal else condition  # type: ignore[assignment]
+        source = pose_source if condition == VISION_CONDITION else None
         reports = []
         for index, scheduled in enumerate(plans):
             report = solve_in_simulation(
-                loaded, scheduled, "full", seed * 10_000 + index, perturb, goal_timeout
-            )
+                loaded, scheduled, "full", seed * 10_000 + index, perturb, goal_timeout,
+                pose_source=source,
+            )  # fmt: skip
             reports.append(report)
             if on_solve is not None:
                 on_solve(condition, report)

@@ -12,11 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 from cubehand.benchmarks.mechanism import push_top_corner
-from cubehand.benchmarks.perturb import CONDITIONS, run_benchmark, write_report
+from cubehand.benchmarks.perturb import conditions, run_benchmark, write_report
 from cubehand.benchmarks.sim import batched_env_speed, single_env_speed
 from cubehand.benchmarks.solver import run_solver_benchmark, summary_markdown, summary_rows
 from cubehand.cli.progress import counting_progress, measure_table
 from cubehand.evaluation import SHIPPED_WEIGHTS, load_policy
+from cubehand.perception.estimator import PoseEstimator, RenderedPoseSource
+from cubehand.perception.weights import SHIPPED_VISION_WEIGHTS
 from cubehand.solver.errors import CubeError
 from cubehand.solver.two_phase import TwoPhaseSolver
 
@@ -127,16 +129,35 @@ def bench_perturb(
         "docs/bench-perturb"
     ),
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    vision: Annotated[
+        bool,
+        typer.Option(
+            "--vision",
+            help="add a condition: nominal, the policy seeing the vision "
+            "model's pose estimates from the rendered cameras",
+        ),
+    ] = False,  # fmt: skip
+    vision_weights: Annotated[Path, typer.Option(help="pose network weights")] = (
+        SHIPPED_VISION_WEIGHTS
+    ),
 ) -> None:
     """Full solves of fair random-state scrambles on the mechanical cube, nominal and under
-    each perturbation (tied fingers, rubber glove, plush cube, pen poke)."""
+    each perturbation (tied fingers, rubber glove, plush cube, pen poke), and with
+    ``--vision`` from the vision model's estimates."""
     loaded = load_policy(weights)
-    with counting_progress("solves") as progress:
-        task = progress.add_task("", total=episodes * len(CONDITIONS))
-        results = run_benchmark(
-            loaded, episodes, seed, goal_timeout, lambda _c, _r: progress.advance(task)
-        )
-    header = (f"`cubehand bench perturb --episodes {episodes} --seed {seed}`, weights "
+    pose_source = RenderedPoseSource(PoseEstimator(vision_weights)) if vision else None
+    try:
+        with counting_progress("solves") as progress:
+            task = progress.add_task("", total=episodes * len(conditions(vision)))
+            results = run_benchmark(
+                loaded, episodes, seed, goal_timeout, lambda _c, _r: progress.advance(task),
+                pose_source,
+            )  # fmt: skip
+    finally:
+        if pose_source is not None:
+            pose_source.close()
+    flags = " --vision" if vision else ""
+    header = (f"`cubehand bench perturb --episodes {episodes} --seed {seed}{flags}`, weights "
               f"`{weights.name}`, goal timeout {goal_timeout} control steps.")  # fmt: skip
     written = write_report(results, out, header)
     if as_json:

@@ -98,3 +98,11 @@ def test_vision_in_the_loop_runs(capsys, weights, tmp_path):
     assert main(["solve", "--scramble", "R", *args, "--vision", "--vision-weights",
                  str(tmp_path / "none.safetensors")]) == 2  # fmt: skip
     assert "vision weights" in capsys.readouterr().err
+    out = tmp_path / "bench"
+    assert main(["bench", "perturb", "--episodes", "1", "--weights", str(weights),
+                 "--goal-timeout", "2", "--out", str(out), "--json", "--vision",
+                 "--vision-weights", str(vision)]) == 0  # fmt: skip
+    results = json.loads(capsys.readouterr().out)
+    assert list(results) == ["nominal", "tied-fingers", "glove", "plush", "pen-poke", "vision"]
+    assert results["vision"]["episodes"] == 1
+    assert "| vision | 1 |" in (out / "perturb.md").read_text()
