@@ -3,15 +3,7 @@
 # device script, run from the repository root with $OUT set by the machine. Transport only:
 # the wheels (.whl), GL libraries (.gl) and a copy of gymnasium-robotics' hand assets plus a
 # kociemba stand-in (.devsite) were carried because that machine has no package index.
-# How they were made (thirteenth session; all three listed in .git/info/exclude):
-#   pip download --no-deps --only-binary=:all: --python-version 3.12 --implementation cp
-#     --platform manylinux_2_28_x86_64 (and _2_27, _2_17, 2014, 1) -d .whl mujoco==4.0.0
-#     mujoco-core==4.0.0 glfw pyopengl pydantic==2.14.4 pydantic-core==2.50.5
-#     annotated-types typing-inspection gymnasium==1.4.0 farama-notifications typer==0.29.2
-#     rich==15.0.0   (no kociemba wheel exists for it: the stand-in raises if called)
-#   .devsite/gymnasium_robotics/{__init__.py (empty), envs/assets/{hand,stls,textures}} copied
-#     from the installed package; .devsite/kociemba.py with a solve() that raises
-#   .gl: apt-get download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2
+# Build them with `bash docs/training/device_transport.sh` (kept out of git).
 # The tracked policy checkpoints (docs/training/*/checkpoint.pt, about 100 MB) put the tree
 # over the 64 MiB a call carries: they were taken out of the index for the calls
 # (git rm --cached, listed in .git/info/exclude) and put back afterwards (git reset).
