@@ -10,7 +10,6 @@ kept: they depend on the ranges, which depend on the network.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -73,11 +72,7 @@ class VisionAdrTraining(VisionTraining):
                     "adr_mean_width": self.visual_adr.mean_width(),
                     "adr_ranges": self.visual_adr.ranges(),
                 }
-                with (self.out_dir / "log.jsonl").open("a") as log:
-                    log.write(json.dumps(record) + "\n")
-                self._save()
-                if on_shard is not None:
-                    on_shard(record)
+                self._record(record, on_shard)
         finally:
             source.close()
 

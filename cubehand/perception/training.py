@@ -133,11 +133,7 @@ class VisionTraining:
                 **{f"loss_{k}": v for k, v in losses.items()},
                 **{f"monitor_{k}": v["mean"] for k, v in evaluate(self.network, monitor).items()},
             }
-            with (self.out_dir / "log.jsonl").open("a") as log:
-                log.write(json.dumps(record) + "\n")
-            self._save()
-            if on_epoch is not None:
-                on_epoch(record)
+            self._record(record, on_epoch)
 
     def _train_epoch(
         self, data: dict[str, torch.Tensor], batches: int, tick: Callable[[], None]
@@ -166,6 +162,16 @@ class VisionTraining:
             count += 1
             tick()
         return {key: value / count for key, value in sums.items()}
+
+    def _record(
+        self, record: dict[str, Any], callback: Callable[[dict[str, Any]], None] | None
+    ) -> None:
+        """Append ``record`` to the log, write the checkpoint and weights, then report it."""
+        with (self.out_dir / "log.jsonl").open("a") as log:
+            log.write(json.dumps(record) + "\n")
+        self._save()
+        if callback is not None:
+            callback(record)
 
     def _set_rate(self, rate: float) -> None:
         for group in self.optimizer.param_groups:
