@@ -34,7 +34,8 @@ _console = Console(soft_wrap=True)
 METRICS = ("orientation_deg", "position_mm", "face_angle_deg")
 #: Part of the eval cache's folder names: raise it when a code change alters the renders,
 #: so that kept renders of the old code are not reused.
-RENDER_VERSION = 3  # 2: turning layers tinted (tenth session); 3: no carry-over between episodes
+RENDER_VERSION = 4  # 2: turning layers tinted (tenth session); 3: no carry-over between
+#: episodes; 4: hand and floor patterns, gloss of the hand, cube and floor (fourteenth)
 
 
 def train_vision(

@@ -28,9 +28,10 @@ from cubehand.perception.visual_randomization import (
     postprocess,
     sample_visuals,
 )
+from cubehand.perception.visual_textures import add_visual_textures
 from cubehand.sim.constants import VISION_CAMERAS
 from cubehand.sim.render import make_renderer, render_views
-from cubehand.sim.scene import SceneConfig, build_scene
+from cubehand.sim.scene import Scene, SceneConfig, build_spec, scene_from_model
 from cubehand.solver.errors import CubeError
 
 Split = Literal["train", "eval"]
@@ -83,13 +84,21 @@ def shard_seed(config: DatasetConfig, split: Split, index: int) -> int:
     return config.seed + index + (EVAL_SEED_OFFSET if split == "eval" else 0)
 
 
+def build_render_scene(resolution: int) -> Scene:
+    """The full-cube scene with the patterns and materials that visual randomization
+    switches between (see :mod:`cubehand.perception.visual_textures`)."""
+    config = SceneConfig(cube="full", camera_resolution=resolution)
+    spec = build_spec(config)
+    add_visual_textures(spec)
+    return scene_from_model(config, spec.compile())
+
+
 class RenderSource:
     """Renders labelled samples: random in-hand poses under random visuals."""
 
     def __init__(self, config: DatasetConfig) -> None:
         self.config = config
-        scene_config = SceneConfig(cube="full", camera_resolution=config.resolution)
-        self.scene = build_scene(scene_config)
+        self.scene = build_render_scene(config.resolution)
         self.sampler = PoseSampler(
             self.scene, config.steps_between, config.samples_per_episode,
             top_layer_share=config.top_layer_share,

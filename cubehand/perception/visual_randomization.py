@@ -4,8 +4,8 @@ Each parameter has a nominal value (what the scene shows unrandomized) and a lar
 deviation; a ``scale`` in [0, 1] sets how much of that deviation an episode may draw, so
 training can start narrow and widen the ranges (by hand, or per parameter by the
 accuracy-driven ADR of :mod:`cubehand.perception.visual_adr`). Parameters act on the model
-(lights, colours, cameras) or on the rendered image (noise, blur, gain). Values are drawn
-per episode from a passed-in generator.
+(lights, colours, textures, materials, cameras) or on the rendered image (noise, blur,
+gain). Values are drawn per episode from a passed-in generator.
 """
 
 from __future__ import annotations
@@ -17,6 +17,12 @@ from typing import Literal
 import mujoco
 import numpy as np
 
+from cubehand.perception.visual_textures import (
+    BACKGROUND_PATTERNS,
+    CUBE_MATERIAL,
+    HAND_PATTERNS,
+    pattern_index,
+)
 from cubehand.sim.constants import HAND_PREFIX, VISION_CAMERAS
 from cubehand.sim.cube_geometry import FACE_RGBA
 from cubehand.sim.cube_parts import MARK_RGBA, mark_name, sticker_name
@@ -54,6 +60,20 @@ VISUAL_PARAMETERS: tuple[VisualParameter, ...] = (
     VisualParameter("hand_colour", "hand material colour (R, G, B)", 0.8, 0.2, "model", 3),
     VisualParameter("background_colour", "floor colour behind the hand (R, G, B)", 0.45, 0.4,
                     "model", 3),
+    VisualParameter("hand_texture", "pattern on the hand: floor(|value|) picks plain (0) or "
+                    "one of the hand patterns", 0.0, len(HAND_PATTERNS) + 1, "model"),
+    VisualParameter("background_texture", "pattern on the floor: floor(|value|) picks plain "
+                    "(0) or one of the floor patterns", 0.0, len(BACKGROUND_PATTERNS) + 1,
+                    "model"),
+    VisualParameter("texture_scale", "scale of the hand's and the floor's pattern repeats", 1.0,
+                    0.5, "model", 2),
+    VisualParameter("hand_specular", "specular strength of the hand (clipped to [0, 1])", 0.75,
+                    0.5, "model"),
+    VisualParameter("hand_shininess", "shininess of the hand (|value|)", 0.1, 0.4, "model"),
+    VisualParameter("cube_specular", "specular strength of the cube's plastic and stickers "
+                    "(clipped to [0, 1])", 0.5, 0.4, "model"),
+    VisualParameter("cube_shininess", "shininess of the cube (clipped to [0, 1])", 0.5, 0.4,
+                    "model"),
     VisualParameter("camera_position", "shift of each vision camera (x, y, z per camera, m)",
                     0.0, 0.006, "model", 3 * len(VISION_CAMERAS)),
     VisualParameter("camera_tilt", "small rotation of each vision camera (x, y per camera, "
@@ -99,10 +119,23 @@ def nominal_visuals() -> dict[str, np.ndarray]:
 
 
 class VisualRandomizer:
-    """Applies visual values to a model, restoring its nominal state first each time."""
+    """Applies visual values to a model, restoring its nominal state first each time.
+
+    The model must be a render scene (:func:`cubehand.perception.visual_textures.
+    add_visual_textures` applied to its spec) so that the patterns and the cube's material
+    exist.
+    """
 
     def __init__(self, model: mujoco.MjModel) -> None:
         self.model = model
+        try:
+            self._cube_material = model.material(CUBE_MATERIAL).id
+            self._hand_patterns = [model.texture(p.name).id for p in HAND_PATTERNS]
+            self._floor_patterns = [model.texture(p.name).id for p in BACKGROUND_PATTERNS]
+        except KeyError:
+            raise ValueError(
+                "the model is not a render scene: build it with add_visual_textures"
+            ) from None
         self._cameras = np.array([model.camera(name).id for name in VISION_CAMERAS])
         self._nominal = {
             "light_diffuse": model.light_diffuse.copy(),
@@ -111,6 +144,11 @@ class VisualRandomizer:
             "cam_quat": model.cam_quat.copy(),
             "cam_fovy": model.cam_fovy.copy(),
             "mat_rgba": model.mat_rgba.copy(),
+            "mat_texid": model.mat_texid.copy(),
+            "mat_texrepeat": model.mat_texrepeat.copy(),
+            "mat_texuniform": model.mat_texuniform.copy(),
+            "mat_specular": model.mat_specular.copy(),
+            "mat_shininess": model.mat_shininess.copy(),
         }
         self._hand_material = model.material(f"{HAND_PREFIX}MatViz").id
         self._floor_material = model.geom_matid[model.geom("floor0").id]
@@ -130,6 +168,7 @@ class VisualRandomizer:
         model.vis.headlight.ambient[:] = values["ambient"][0]
         model.mat_rgba[self._hand_material, :3] = np.clip(values["hand_colour"], 0.0, 1.0)
         model.mat_rgba[self._floor_material] = [*np.clip(values["background_colour"], 0, 1), 1]
+        self._apply_materials(values)
         tint = values["sticker_tint"].reshape(6, 3)
         for geom, colour in zip(self._stickers, colours, strict=True):
             rgb = np.array(FACE_RGBA[colour][:3]) + tint[FACES.index(colour)]
@@ -141,6 +180,30 @@ class VisualRandomizer:
             model.cam_pos[camera] += shift[row]
             model.cam_quat[camera] = _tilted(self._nominal["cam_quat"][camera], tilt[row])
             model.cam_fovy[camera] += values["camera_fovy"][row]
+
+    def _apply_materials(self, values: Mapping[str, np.ndarray]) -> None:
+        """Patterns of the hand and floor, and the gloss of the hand and cube.
+
+        The floor never mirrors the hand: MuJoCo draws a reflecting plane by rendering the
+        scene twice, which doubled the cost of a render on the CPU."""
+        model = self.model
+        hand, floor, cube = self._hand_material, self._floor_material, self._cube_material
+        hand_scale, floor_scale = np.abs(values["texture_scale"])
+        for material, patterns, choices, value, scale in (
+            (hand, HAND_PATTERNS, self._hand_patterns, values["hand_texture"][0], hand_scale),
+            (floor, BACKGROUND_PATTERNS, self._floor_patterns, values["background_texture"][0],
+             floor_scale),
+        ):  # fmt: skip
+            index = pattern_index(value, len(patterns))
+            if index:
+                pattern = patterns[index - 1]
+                model.mat_texid[material, mujoco.mjtTextureRole.mjTEXROLE_RGB] = choices[index - 1]
+                model.mat_texrepeat[material] = pattern.repeat * scale
+                model.mat_texuniform[material] = 1
+        model.mat_specular[hand] = np.clip(values["hand_specular"][0], 0.0, 1.0)
+        model.mat_shininess[hand] = min(abs(values["hand_shininess"][0]), 1.0)
+        model.mat_specular[cube] = np.clip(values["cube_specular"][0], 0.0, 1.0)
+        model.mat_shininess[cube] = np.clip(values["cube_shininess"][0], 0.0, 1.0)
 
 
 def postprocess(

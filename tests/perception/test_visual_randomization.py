@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from cubehand.perception.dataset import build_render_scene
 from cubehand.perception.visual_randomization import (
     VISUAL_PARAMETERS,
     VisualRandomizer,
@@ -26,15 +27,23 @@ def test_draws_are_seeded_and_stay_within_their_scaled_range():
 
 
 def test_apply_changes_the_model_and_nominal_values_restore_it():
-    model = build_scene(SceneConfig(cube="full")).model
-    before = (model.cam_pos.copy(), model.light_diffuse.copy(), model.geom_rgba.copy())
+    model = build_render_scene(64).model
+    fields = ("cam_pos", "light_diffuse", "mat_texid", "mat_specular", "mat_shininess")
+    before = {name: getattr(model, name).copy() for name in fields}
     randomizer = VisualRandomizer(model)
-    randomizer.apply(sample_visuals(1.0, np.random.default_rng(1)), "U" * 54)
-    assert not np.allclose(model.cam_pos, before[0])
-    assert not np.allclose(model.light_diffuse, before[1])
+    changed = set()
+    for seed in range(4):
+        randomizer.apply(sample_visuals(1.0, np.random.default_rng(seed)), "U" * 54)
+        changed |= {n for n in fields if not np.array_equal(getattr(model, n), before[n])}
+    assert changed == set(fields)
     randomizer.apply(nominal_visuals(), "U" * 54)
-    np.testing.assert_allclose(model.cam_pos, before[0])
-    np.testing.assert_allclose(model.light_diffuse, before[1])
+    for name in fields:
+        np.testing.assert_allclose(getattr(model, name), before[name])
+
+
+def test_a_plain_scene_is_refused_with_a_clear_error():
+    with pytest.raises(ValueError, match="not a render scene"):
+        VisualRandomizer(build_scene(SceneConfig(cube="full")).model)
 
 
 def test_postprocess_blurs_and_adds_noise():
