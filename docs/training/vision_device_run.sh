@@ -23,6 +23,9 @@
 #   mkdir -p runs/vision128_burst2 && ln -sfn ../vision128_burst/data runs/vision128_burst2/data
 #   CONFIG=configs/vision128_burst2.yaml GEN_S=150 TRAIN_S=170 bash vision_device_run.sh
 #     -> 459 contiguous shards (train_shards set to 459), 8 epochs from the first call's vision128_burst.
+# Fourteenth session, one call on an H100 (458.0 s), after the patterns and gloss joined the
+# visual randomization (RENDER_VERSION 4): 373 contiguous shards in 255 s, then two recipes:
+#   CONFIG=configs/vision128_textures.yaml CONFIG2=configs/vision128_textures_low.yaml GEN_S=255 TRAIN_S=245 bash vision_device_run.sh
 # Device burst: render vision data on 15 processes, train on the GPU. Writes to $OUT.
 set -u
 CONFIG=${CONFIG:-configs/vision128.yaml}
