@@ -48,7 +48,8 @@ from cubehand.sim.randomization import (
 )
 from cubehand.sim.scene import Scene, SceneConfig, build_scene
 from cubehand.sim.stepping import blew_up, rest_ctrl, run_substeps, set_controls, settle
-from cubehand.solver.facelets import FACES
+from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, FlipDirection
+from cubehand.solver.facelets import FACES, OPPOSITE
 from cubehand.solver.moves import Move
 from cubehand.solver.orientation import Orientation
 from cubehand.solver.state import CubeState
@@ -79,6 +80,13 @@ class EnvConfig(BaseModel):
         "reference facts and every evaluation, ends the episode at the first timeout)",
     )
     rotate_probability: float = Field(0.5, ge=0, le=1, description="curriculum: rotate vs flip")
+    flip_directions: tuple[FlipDirection, ...] = Field(
+        FLIP_DIRECTIONS,
+        min_length=1,
+        description="curriculum: the flip directions drawn (training probes; where the face "
+        "that must come up points in the hand before the flip); a cube turned so that none of "
+        "its side faces points one of these ways draws among all four",
+    )
     goal_bonus: float = 5.0
     drop_penalty: float = -20.0
     start_pose: Literal["flat", "mid", "random"] = Field(
@@ -351,11 +359,7 @@ class CubeEnv(gym.Env):
         if self._plan is not None:
             self.goal = next(self._plan, None)
         else:
-            weights = (
-                None
-                if self.flip_weights is None
-                else {face: self.flip_weights[flip_direction(cube, face)] for face in FACES}
-            )
+            weights = self._side_weights(cube)
             self.goal = curriculum_goal(
                 up_face(cube), self.np_random, self.config.rotate_probability, weights
             )
@@ -371,6 +375,23 @@ class CubeEnv(gym.Env):
             index = FACES.index(self.goal.face)
             self.goal_angles[index] += -QUARTER if self.goal.direction == "cw" else QUARTER
         self._lock_layers()
+
+    def _side_weights(self, cube: np.ndarray) -> dict[str, float] | None:
+        """Curriculum weight of flipping each face up: its direction's share from
+        :attr:`flip_weights` (1 without), 0 outside ``flip_directions``; ``None`` (uniform)
+        when nothing is restricted or no face is left."""
+        allowed = self.config.flip_directions
+        if self.flip_weights is None and set(allowed) == set(FLIP_DIRECTIONS):
+            return None
+        weights = {}
+        for face in FACES:
+            direction = flip_direction(cube, face)
+            share = 1.0 if self.flip_weights is None else self.flip_weights[direction]
+            weights[face] = share if direction in allowed else 0.0
+        up = up_face(cube)
+        if all(weights[f] == 0.0 for f in FACES if f not in (up, OPPOSITE[up])):
+            return None
+        return weights
 
     def _set_breakaway(self) -> None:
         """Give the cube's mechanism its breakaway torque times :attr:`cube_stiffness`."""

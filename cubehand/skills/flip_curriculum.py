@@ -10,10 +10,12 @@ failure rate, never below ``floor``. A pure class: no simulator import.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FLIP_DIRECTIONS = ("fingertips", "wrist", "thumb", "little")
+FlipDirection = Literal["fingertips", "wrist", "thumb", "little"]
+FLIP_DIRECTIONS: tuple[FlipDirection, ...] = ("fingertips", "wrist", "thumb", "little")
 
 
 class FlipCurriculumConfig(BaseModel):

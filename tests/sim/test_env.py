@@ -180,6 +180,25 @@ def test_flip_weights_steer_flip_directions_and_info_counts_them():
         assert info["goal"] == "flip" and info["flips"] == {"thumb": (0, 1)}
 
 
+def test_flip_directions_restrict_the_curriculum_flips():
+    config = EnvConfig(
+        scene=SceneConfig(cube="locked"), start_pose="flat", rotate_probability=0.0,
+        flip_directions=("wrist", "little"),
+    )  # fmt: skip
+    env = CubeEnv(config)
+    drawn = set()
+    for seed in range(8):
+        _, info = env.reset(seed=seed)
+        drawn |= set(info["flips"])
+    assert drawn == {"wrist", "little"}
+    env.flip_weights = {"fingertips": 1.0, "wrist": 0.0, "thumb": 1.0, "little": 1.0}
+    for seed in range(3):  # the weights apply within the allowed directions
+        _, info = env.reset(seed=seed)
+        assert set(info["flips"]) == {"little"}
+    with pytest.raises(ValueError):
+        EnvConfig(flip_directions=("palm",))
+
+
 def test_random_start_pose_lies_between_flat_and_mid_and_follows_the_seed():
     env = make_env("locked", start_pose="random")
     flat = rest_ctrl(env.scene)
