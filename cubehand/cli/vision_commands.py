@@ -35,7 +35,7 @@ METRICS = ("orientation_deg", "position_mm", "face_angle_deg")
 #: Part of the eval cache's folder names: raise it when a code change alters the renders,
 #: so that kept renders of the old code are not reused.
 RENDER_VERSION = 4  # 2: turning layers tinted (tenth session); 3: no carry-over between
-#: episodes; 4: hand and floor patterns, gloss of the hand, cube and floor (fourteenth)
+#: episodes; 4: hand and floor patterns, gloss of the hand and cube (fourteenth)
 
 
 def train_vision(

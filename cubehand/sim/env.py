@@ -49,7 +49,7 @@ from cubehand.sim.randomization import (
 from cubehand.sim.scene import Scene, SceneConfig, build_scene
 from cubehand.sim.stepping import blew_up, rest_ctrl, run_substeps, set_controls, settle
 from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, FlipDirection
-from cubehand.solver.facelets import FACES, OPPOSITE
+from cubehand.solver.facelets import FACES
 from cubehand.solver.moves import Move
 from cubehand.solver.orientation import Orientation
 from cubehand.solver.state import CubeState
@@ -379,7 +379,7 @@ class CubeEnv(gym.Env):
     def _side_weights(self, cube: np.ndarray) -> dict[str, float] | None:
         """Curriculum weight of flipping each face up: its direction's share from
         :attr:`flip_weights` (1 without), 0 outside ``flip_directions``; ``None`` (uniform)
-        when nothing is restricted or no face is left."""
+        when nothing is restricted (where no side face is left, the draw is uniform too)."""
         allowed = self.config.flip_directions
         if self.flip_weights is None and set(allowed) == set(FLIP_DIRECTIONS):
             return None
@@ -388,9 +388,6 @@ class CubeEnv(gym.Env):
             direction = flip_direction(cube, face)
             share = 1.0 if self.flip_weights is None else self.flip_weights[direction]
             weights[face] = share if direction in allowed else 0.0
-        up = up_face(cube)
-        if all(weights[f] == 0.0 for f in FACES if f not in (up, OPPOSITE[up])):
-            return None
         return weights
 
     def _set_breakaway(self) -> None:

@@ -40,13 +40,13 @@ def curriculum_goal(
 ) -> Goal:  # fmt: skip
     """The training curriculum: rotate the up face (random direction) with probability
     ``rotate_probability``, otherwise flip to one of the four side faces (uniformly, or in
-    proportion to ``side_weights`` by face)."""
+    proportion to ``side_weights`` by face; uniformly again where they give the four none)."""
     if rng.random() < rotate_probability:
         return Goal("rotate", up, "cw" if rng.random() < 0.5 else "ccw")
     sides = [face for face in "URFDLB" if face not in (up, OPPOSITE[up])]
-    if side_weights is None:
+    weights = None if side_weights is None else np.array([side_weights[f] for f in sides], float)
+    if weights is None or weights.sum() == 0.0:  # no weights, or none left on a side face
         return Goal("flip", sides[int(rng.integers(len(sides)))])
-    weights = np.array([side_weights[face] for face in sides], dtype=float)
     return Goal("flip", sides[int(rng.choice(len(sides), p=weights / weights.sum()))])
 
 
