@@ -21,7 +21,7 @@ from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.randomization import PARAMETERS, check_range
 from cubehand.sim.scene import SceneConfig
-from cubehand.skills.flip_curriculum import sum_flip_outcomes
+from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, sum_flip_outcomes
 from cubehand.skills.policy import NetworkConfig, Policy
 from cubehand.training import EVAL_SEED_OFFSET, CheckpointError, ConfigError, load_checkpoint
 
@@ -69,10 +69,14 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     if cube != scene.cube:
         scene = SceneConfig(cube=cube)  # type: ignore[arg-type]
     scene = scene.model_copy(update={"perturbation": updates.pop("perturbation", None)})
-    # Evaluations end an episode at its first goal timeout, whatever training allowed, and
-    # start with the cube where it settles by itself. The hand opens between goals
+    # Evaluations end an episode at its first goal timeout, whatever training allowed, start
+    # with the cube where it settles by itself and draw flips in all four directions (a
+    # training probe may have left some out). The hand opens between goals
     # (``release_steps``) as it did in training.
-    fixed = {"timeouts_allowed": 0, "start_offset": 0.0, "start_yaw": 0.0}
+    fixed = {
+        "timeouts_allowed": 0, "start_offset": 0.0, "start_yaw": 0.0,
+        "flip_directions": FLIP_DIRECTIONS,
+    }  # fmt: skip
     return trained.model_copy(update={"scene": scene, **fixed, **updates})
 
 

@@ -158,6 +158,25 @@ def test_evaluation_keeps_the_training_settings_and_swaps_the_cube():
     assert other.action_step == 0.15
 
 
+def test_evaluation_draws_flips_in_every_direction():
+    probe = EnvConfig(scene=SceneConfig(cube="locked"), flip_directions=("thumb",))
+    assert set(evaluation_env(probe, "locked").flip_directions) == {
+        "fingertips", "wrist", "thumb", "little",
+    }  # fmt: skip
+
+
+def test_cli_evaluates_flips_only(capsys, config_file, tmp_path):
+    assert main(["train", "policy", "--config", str(config_file), "--runs", str(tmp_path)]) == 0
+    capsys.readouterr()
+    args = ["eval", "policy", "--weights", str(tmp_path / "tiny" / "checkpoint.pt"), "--cube",
+            "locked", "--episodes", "2", "--envs", "2", "--goal-timeout", "5", "--goals", "flip",
+            "--json"]  # fmt: skip
+    assert main(args) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["goals"] == "flip" and result["rotate_success_rate"] is None
+    assert result["flip_success_rate"] is not None
+
+
 def test_cli_clones_a_policy_into_another_network(capsys, config_file, tmp_path):
     assert main(["train", "policy", "--config", str(config_file), "--runs", str(tmp_path)]) == 0
     bigger = TINY | {

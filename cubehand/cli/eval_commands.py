@@ -23,6 +23,9 @@ from cubehand.solver.errors import CubeError
 
 app = typer.Typer(help="Evaluation.", no_args_is_help=True)
 _console = Console(soft_wrap=True)
+# The goal stream of each ``--goals`` choice: the chance that a goal (once the cube is
+# aligned) is a rotation rather than a flip. The curriculum's is the reference facts' 0.5.
+ROTATE_PROBABILITY = {"curriculum": 0.5, "rotate": 1.0, "flip": 0.0}
 
 
 @app.command("policy")
@@ -38,8 +41,8 @@ def eval_policy(
     envs: Annotated[int, typer.Option(help="environments run side by side")] = 8,
     goal_timeout: Annotated[int, typer.Option(help="control steps allowed per goal")] = 800,
     goals: Annotated[
-        Literal["curriculum", "rotate"],
-        typer.Option(help="curriculum (rotate or flip) or rotate only"),
+        Literal["curriculum", "rotate", "flip"],
+        typer.Option(help="curriculum (rotate or flip), rotate only or flip only"),
     ] = "curriculum",
     release_steps: Annotated[
         int | None,
@@ -57,7 +60,7 @@ def eval_policy(
     release = {} if release_steps is None else {"release_steps": release_steps}
     config = evaluation_env(
         trained, cube, perturbation=perturb, goal_timeout=goal_timeout,
-        rotate_probability=1.0 if goals == "rotate" else 0.5, **release,
+        rotate_probability=ROTATE_PROBABILITY[goals], **release,
     )  # fmt: skip
     progress = counting_progress("episodes")
     with progress:
