@@ -268,3 +268,19 @@ def test_a_curriculum_is_shared_logged_checkpointed_and_resumed(
     again.resume(tmp_path / "run" / "checkpoint.pt")
     assert getattr(again, key).value == after
     assert all(getattr(env, attribute) == after for env in again.env.envs)
+
+
+def test_cli_measures_update_noise(capsys, config_file, tmp_path):
+    assert main(["train", "policy", "--config", str(config_file), "--runs", str(tmp_path)]) == 0
+    capsys.readouterr()
+    checkpoint = tmp_path / "tiny" / "checkpoint.pt"
+    args = ["probe", "update-noise", "--config", str(config_file), "--checkpoint",
+            str(checkpoint), "--rollouts", "2", "--json"]  # fmt: skip
+    assert main(args) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["steps"] == 32 + 2 * 16 and len(result["cosines"]) == 1
+    assert len(result["head_entropy"]) == 20
+    bad = tmp_path / "bad.pt"
+    bad.write_text("not a checkpoint")
+    assert main(args[:4] + ["--checkpoint", str(bad), "--rollouts", "2"]) == 2
+    assert "cannot read checkpoint" in capsys.readouterr().err

@@ -121,6 +121,11 @@ class PPOTrainer:
         self.value.trunk.update_norms(batch["obs"])
         return stats
 
+    def sample_rollout(self) -> dict[str, Any]:
+        """Collect one rollout without updating on it (diagnostics; the environments and
+        generators move on as in training)."""
+        return self._collect()[0]
+
     # -- collection ------------------------------------------------------------------------
     @torch.no_grad()
     def _collect(self) -> tuple[dict[str, Any], RolloutStats]:
