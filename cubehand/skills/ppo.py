@@ -203,8 +203,7 @@ class PPOTrainer:
                 values, _ = self.value(obs, v_state, starts)
                 logprob = dist.log_prob(batch["actions"][:, envs]).sum(-1)
                 ratio = torch.exp(logprob - batch["logprobs"][:, envs])
-                adv = batch["advantages"][:, envs]
-                adv = (adv - adv.mean()) / (adv.std() + 1e-8)
+                adv = normalized_advantages(batch["advantages"][:, envs])
                 clipped = torch.clamp(ratio, 1 - config.clip, 1 + config.clip)
                 policy_loss = -torch.min(ratio * adv, clipped * adv).mean()
                 value_loss = 0.5 * ((values - norm_returns[:, envs]) ** 2).mean()
@@ -242,6 +241,11 @@ class PPOTrainer:
         self.optimizer.load_state_dict(state["optimizer"])
         self.steps = int(state["steps"])
         self.generator.set_state(state["torch_generator"])
+
+
+def normalized_advantages(advantages: torch.Tensor) -> torch.Tensor:
+    """Advantages scaled to zero mean and unit spread (per minibatch, as PPO uses them)."""
+    return (advantages - advantages.mean()) / (advantages.std() + 1e-8)
 
 
 def _sample(dist: torch.distributions.Categorical, generator: torch.Generator) -> torch.Tensor:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from cubehand.skills.ppo import PPOTrainer
+from cubehand.skills.ppo import PPOTrainer, normalized_advantages
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,7 @@ def _policy_gradient(trainer: PPOTrainer, batch: dict) -> tuple[torch.Tensor, np
     entropy of each action head."""
     dist, _ = trainer.policy(batch["obs"], batch["policy_state"], batch["starts"])
     logprob = dist.log_prob(batch["actions"]).sum(-1)
-    adv = batch["advantages"]
-    adv = (adv - adv.mean()) / (adv.std() + 1e-8)
+    adv = normalized_advantages(batch["advantages"])
     params = [p for p in trainer.policy.parameters() if p.requires_grad]
     grads = torch.autograd.grad(-(logprob * adv).mean(), params, allow_unused=True)
     flat = torch.cat([g.flatten() for g in grads if g is not None])
