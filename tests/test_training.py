@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import torch
 import yaml
 
 from cubehand.cli.app import main
@@ -196,6 +197,56 @@ def test_cli_clones_a_policy_into_another_network(capsys, config_file, tmp_path)
     assert student.config.lstm == 24
     assert main(["train", "clone", "--teacher", str(tmp_path / "none.pt"), "--config",
                  str(student_config)]) == 2  # fmt: skip
+
+
+def test_cli_starts_ppo_from_a_cloned_policy_and_refuses_a_mismatch(capsys, yaml_file, tmp_path):
+    teacher_config = load_train_config(yaml_file(TINY, "teacher.yaml"))
+    teacher = tmp_path / "teacher.safetensors"
+    save_policy(TrainingRun(teacher_config, tmp_path / "t").trainer.policy, teacher_config.env,
+                teacher)  # fmt: skip
+    both = TINY | {"env": TINY["env"] | {"action_step": 0.15, "rotate_action_step": 0.05}}
+    config = yaml_file(both)
+    assert main(["train", "clone", "--rotate-teacher", str(teacher), "--flip-teacher",
+                 str(teacher), "--config", str(config), "--iterations", "1", "--runs",
+                 str(tmp_path)]) == 0  # fmt: skip
+    student = tmp_path / "tiny" / "policy.safetensors"
+    first = load_policy(student).policy.state_dict()
+    assert main(["train", "clone", "--rotate-teacher", str(teacher), "--flip-teacher",
+                 str(teacher), "--config", str(config), "--iterations", "1", "--runs",
+                 str(tmp_path), "--student", str(student)]) == 0  # fmt: skip
+    clone_log = (tmp_path / "tiny" / "clone_log.jsonl").read_text().splitlines()
+    assert [json.loads(line)["iteration"] for line in clone_log] == [1, 2]
+    second = load_policy(student).policy.state_dict()
+    assert any(not torch.equal(first[k], second[k]) for k in first)
+    runs = tmp_path / "ppo"
+    assert main(["train", "policy", "--config", str(config), "--init-policy", str(student),
+                 "--runs", str(runs), "--steps", "16"]) == 0  # fmt: skip
+    assert load_checkpoint(runs / "tiny" / "checkpoint.pt")["trainer"]["steps"] == 16
+    capsys.readouterr()
+    wider = TINY["ppo"] | {"network": {"embed": 8, "hidden": 16, "lstm": 24}}
+    other = yaml_file(both | {"ppo": wider}, "other.yaml")
+    assert main(["train", "policy", "--config", str(other), "--init-policy", str(student),
+                 "--runs", str(runs)]) == 2  # fmt: skip
+    assert "lstm" in capsys.readouterr().err
+    assert main(["train", "clone", "--teacher", str(teacher), "--config", str(other),
+                 "--student", str(student), "--runs", str(tmp_path)]) == 2  # fmt: skip
+    assert "another network" in capsys.readouterr().err
+    assert main(["train", "policy", "--config", str(config), "--init-policy", str(student),
+                 "--resume", str(runs / "tiny" / "checkpoint.pt")]) == 2  # fmt: skip
+    assert main(["train", "clone", "--rotate-teacher", str(student), "--config", str(config),
+                 "--runs", str(tmp_path)]) == 2  # fmt: skip
+
+
+def test_a_run_started_from_weights_acts_with_them(yaml_file, tmp_path):
+    config = load_train_config(yaml_file(TINY))
+    source = TrainingRun(config, tmp_path / "a")
+    source.run()
+    weights = source.trainer.policy
+    run = TrainingRun(config.model_copy(update={"seed": 9}), tmp_path / "b")
+    run.start_policy_from(weights, tmp_path / "a")
+    for mine, theirs in zip(run.trainer.policy.state_dict().values(),
+                            weights.state_dict().values(), strict=True):  # fmt: skip
+        assert torch.equal(mine, theirs)
 
 
 def test_flip_curriculum_is_logged_checkpointed_and_resumed(yaml_file, tmp_path):

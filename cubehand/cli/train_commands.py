@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -29,14 +30,26 @@ def train_policy(
     resume: Annotated[Path | None, typer.Option(help="checkpoint to continue from")] = None,
     runs: Annotated[Path, typer.Option(help="folder for run outputs")] = Path("runs"),
     steps: Annotated[int | None, typer.Option(help="override total_steps")] = None,
+    init_policy: Annotated[
+        Path | None,
+        typer.Option(
+            help="start the policy from these weights (a cloned student, say); "
+            "value network and counters start fresh"
+        ),
+    ] = None,
 ) -> None:
     """Train the LSTM policy with PPO (and ADR), logging to runs/NAME/log.jsonl."""
+    if resume is not None and init_policy is not None:
+        raise CubeError("give --resume or --init-policy, not both")
     train_config = load_train_config(config)
     if steps is not None:
         train_config = train_config.model_copy(update={"total_steps": steps})
+    initial = None if init_policy is None else load_policy(init_policy).policy
     run = TrainingRun(train_config, runs / train_config.name)
     if resume is not None:
         run.resume(resume)
+    if initial is not None and init_policy is not None:
+        run.start_policy_from(initial, init_policy)
     progress = Progress(
         TextColumn("[bold]{task.description}"), BarColumn(),
         TextColumn("{task.completed:,.0f}/{task.total:,.0f} steps"),
@@ -80,16 +93,54 @@ def plot(
 
 @app.command("clone")
 def train_clone(
-    teacher: Annotated[Path, typer.Option(help="trained policy: safetensors or checkpoint")],
     config: Annotated[Path, typer.Option(help="YAML config: the student's network and env")],
+    teacher: Annotated[
+        Path | None, typer.Option(help="trained policy: safetensors or checkpoint")
+    ] = None,
+    rotate_teacher: Annotated[
+        Path | None, typer.Option(help="teacher for rotate goals (with --flip-teacher)")
+    ] = None,
+    flip_teacher: Annotated[
+        Path | None, typer.Option(help="teacher for flip goals (with --rotate-teacher)")
+    ] = None,
     iterations: Annotated[int, typer.Option(min=1, help="collect-and-fit iterations")] = 200,
+    student_weights: Annotated[
+        Path | None,
+        typer.Option(
+            "--student",
+            help="start the student from these weights (to go on "
+            "with an earlier cloning run's policy.safetensors)",
+        ),
+    ] = None,
     runs: Annotated[Path, typer.Option(help="folder for run outputs")] = Path("runs"),
 ) -> None:
-    """Clone a trained policy into the network of CONFIG (DAgger: the student acts, the
-    teacher labels); writes runs/NAME/policy.safetensors to start PPO from."""
+    """Clone a trained policy, or one per goal kind, into the network of CONFIG (DAgger: the
+    student acts, the teacher of the current goal labels); writes runs/NAME/policy.safetensors
+    (to start PPO from with --init-policy) and clone_log.jsonl."""
     train_config = load_train_config(config)
-    loaded = load_policy(teacher)
+    teachers: Policy | dict[str, Policy]
+    if teacher is not None and rotate_teacher is None and flip_teacher is None:
+        teachers = load_policy(teacher).policy
+    elif teacher is None and rotate_teacher is not None and flip_teacher is not None:
+        teachers = {
+            "rotate": load_policy(rotate_teacher).policy,
+            "flip": load_policy(flip_teacher).policy,
+        }
+    else:
+        raise CubeError("give --teacher, or both --rotate-teacher and --flip-teacher")
     student = Policy(observation_sizes(), train_config.ppo.network)
+    if student_weights is not None:
+        start = load_policy(student_weights).policy
+        if start.config != student.config:
+            raise CubeError(f"{student_weights} has another network than {config} names")
+        student.load_state_dict(start.state_dict())
+        student.train()
+    out_dir = runs / train_config.name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log = out_dir / "clone_log.jsonl"
+    if student_weights is None:
+        log.write_text("")
+    done = len(log.read_text().splitlines()) if log.is_file() else 0
     env = BatchedCubeEnv(train_config.n_envs, train_config.env)
     try:
         with counting_progress("cloning iterations") as progress:
@@ -97,14 +148,16 @@ def train_clone(
 
             def show(index: int, record: dict) -> None:
                 progress.update(task, completed=index + 1)
+                with log.open("a") as file:
+                    file.write(json.dumps({"iteration": done + index + 1, **record}) + "\n")
                 if (index + 1) % 10 == 0:
                     progress.console.print(f"iteration {index + 1}: KL {record['kl']:.3f}, "
                                            f"agreement {record['agreement']:.3f}")  # fmt: skip
 
-            clone(loaded.policy, student, env, CloneConfig(), iterations, train_config.seed, show)
+            clone(teachers, student, env, CloneConfig(), iterations, train_config.seed, show)
     finally:
         env.close()
-    out = runs / train_config.name / "policy.safetensors"
+    out = out_dir / "policy.safetensors"
     save_policy(student, train_config.env, out)
     _console.print(f"wrote {out}")
 

@@ -59,6 +59,10 @@ class BatchedCubeEnv:
         """Number of environments."""
         return len(self.envs)
 
+    def goal_kinds(self) -> list[str | None]:
+        """Kind of the goal each environment works on now (``rotate``, ``flip``, or None)."""
+        return [None if env.goal is None else env.goal.kind for env in self.envs]
+
     def set_ranges(self, ranges: Mapping[str, tuple[float, float]]) -> None:
         """New randomization ranges, used from each environment's next episode on."""
         for env in self.envs:

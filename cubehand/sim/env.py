@@ -98,6 +98,12 @@ class EnvConfig(BaseModel):
     action_step: float = Field(
         0.05, gt=0, description="largest change of a joint target per step, fraction of range"
     )
+    rotate_action_step: float | None = Field(
+        None,
+        gt=0,
+        description="action_step while the goal is a rotation (fine pushes on the top layer), "
+        "so that one network can act at the scale each skill was learned at; None: action_step",
+    )
     release_steps: int = Field(
         0,
         ge=0,
@@ -511,9 +517,16 @@ class CubeEnv(gym.Env):
         half = (ACTION_BINS - 1) / 2
         bins = (action.astype(float) - half) / half
         bins += self.np_random.normal(0.0, 1.0, bins.shape) * self.values["action_noise"] / half
-        delta = bins * self.config.action_step * (high - low)
+        delta = bins * self._action_step() * (high - low)
         self._pending.append(delta)
         self.target = np.clip(self.target + self._pending.popleft(), low, high)
+
+    def _action_step(self) -> float:
+        """Joint-target change of a full bin for the current goal, as a fraction of range."""
+        rotating = self.goal is not None and self.goal.kind == "rotate"
+        if rotating and self.config.rotate_action_step is not None:
+            return self.config.rotate_action_step
+        return self.config.action_step
 
     def _observe(self) -> dict[str, np.ndarray]:
         model, data = self.scene.model, self.data

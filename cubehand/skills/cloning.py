@@ -6,6 +6,12 @@ iteration the student drives the environments; the teacher, run along the same o
 sequences with its own LSTM state, gives its action distribution at every step; the student
 is trained to match it (KL divergence from teacher to student, summed over the 20 heads).
 Because the student chooses where to go, it learns to recover from its own mistakes.
+
+The teacher can also be one policy per goal kind (``{"rotate": a, "flip": b}``), so that
+skills learned by separate networks come together in one: each step, every environment's
+label comes from the teacher of the goal it is working on (the environment reports the
+kinds through ``goal_kinds()``). Every teacher runs along every environment's observation
+stream, so its memory is as it would be had it acted all along.
 """
 
 from __future__ import annotations
@@ -33,20 +39,27 @@ class CloneConfig(BaseModel):
 
 
 class PolicyCloner:
-    """Trains ``student`` to act like ``teacher`` on the states the student visits."""
+    """Trains ``student`` to act like ``teacher`` on the states the student visits;
+    ``teacher`` is one policy, or one per goal kind (then ``env`` must have ``goal_kinds``)."""
 
     def __init__(
-        self, teacher: Policy, student: Policy, env: VectorEnv, config: CloneConfig, seed: int
-    ) -> None:
+        self, teacher: Policy | Mapping[str, Policy], student: Policy, env: VectorEnv,
+        config: CloneConfig, seed: int,
+    ) -> None:  # fmt: skip
         torch.manual_seed(seed)
-        self.teacher, self.student, self.env, self.config = teacher.eval(), student, env, config
+        self.teachers = dict(teacher) if isinstance(teacher, Mapping) else {"any": teacher}
+        if isinstance(teacher, Mapping) and not hasattr(env, "goal_kinds"):
+            raise TypeError("a teacher per goal kind needs an environment with goal_kinds()")
+        for policy in self.teachers.values():
+            policy.eval()
+        self.student, self.env, self.config = student, env, config
         self.optimizer = torch.optim.Adam(student.parameters(), lr=config.learning_rate)
         self.generator = torch.Generator().manual_seed(seed)
         self.obs = env.reset(seed)
         n = env.n_envs
         self.starts = np.ones(n, dtype=np.float32)
         self.student_state = student.trunk.initial_state(n)
-        self.teacher_state = teacher.trunk.initial_state(n)
+        self.teacher_states = {k: t.trunk.initial_state(n) for k, t in self.teachers.items()}
 
     def iterate(self) -> dict[str, float]:
         """One iteration: collect with the student, label with the teacher, fit."""
@@ -64,15 +77,15 @@ class PolicyCloner:
             obs_t = {k: torch.as_tensor(v).unsqueeze(0) for k, v in self.obs.items()}
             start_t = torch.as_tensor(self.starts).unsqueeze(0)
             student, self.student_state = self.student(obs_t, self.student_state, start_t)
-            teacher, self.teacher_state = self.teacher(obs_t, self.teacher_state, start_t)
+            labels = self._teacher_logits(obs_t, start_t)
             probs = student.probs.reshape(-1, student.probs.shape[-1])
             action = torch.multinomial(probs, 1, generator=self.generator)
             action = action.reshape(student.probs.shape[:-1])
             for k, v in self.obs.items():
                 obs_seq[k].append(v)
             starts.append(self.starts.copy())
-            teacher_logits.append(teacher.logits[0])
-            agree.append((student.probs.argmax(-1) == teacher.probs.argmax(-1)).float().mean())
+            teacher_logits.append(labels)
+            agree.append((student.probs[0].argmax(-1) == labels.argmax(-1)).float().mean())
             self.obs, _, terminated, truncated, _ = self.env.step(action[0].numpy())
             self.starts = np.logical_or(terminated, truncated).astype(np.float32)
         return {
@@ -82,6 +95,21 @@ class PolicyCloner:
             "state": first_state,
             "agreement": float(torch.stack(agree).mean()),
         }
+
+    def _teacher_logits(
+        self, obs: Mapping[str, torch.Tensor], starts: torch.Tensor
+    ) -> torch.Tensor:
+        """Every teacher steps on the observations; each environment's labels (B, 20, 11)
+        come from the teacher of its current goal kind."""
+        logits = {}
+        for kind, teacher in self.teachers.items():
+            dist, self.teacher_states[kind] = teacher(obs, self.teacher_states[kind], starts)
+            logits[kind] = dist.logits[0]
+        if len(self.teachers) == 1:
+            return next(iter(logits.values()))
+        kinds = list(self.env.goal_kinds())  # type: ignore[attr-defined]
+        fallback = next(iter(self.teachers))
+        return torch.stack([logits[k if k in logits else fallback][i] for i, k in enumerate(kinds)])
 
     def _fit(self, batch: Mapping[str, Any]) -> float:
         dist, _ = self.student(batch["obs"], batch["state"], batch["starts"])
@@ -95,8 +123,9 @@ class PolicyCloner:
 
 
 def clone(
-    teacher: Policy, student: Policy, env: VectorEnv, config: CloneConfig, iterations: int,
-    seed: int, on_iteration: Callable[[int, dict[str, float]], None] | None = None,
+    teacher: Policy | Mapping[str, Policy], student: Policy, env: VectorEnv,
+    config: CloneConfig, iterations: int, seed: int,
+    on_iteration: Callable[[int, dict[str, float]], None] | None = None,
 ) -> list[dict[str, float]]:  # fmt: skip
     """Run ``iterations`` cloning iterations; returns their records."""
     cloner = PolicyCloner(teacher, student, env, config, seed)

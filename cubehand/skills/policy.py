@@ -2,14 +2,19 @@
 
 Both networks embed each observation group with its own linear layer, sum the embeddings,
 apply a feed-forward layer and an LSTM. The policy ends in 20 categorical heads of 11 bins
-(one per actuator); the value network also sees the privileged group and ends in one value.
+(one per actuator), either with free logits per bin or, with ``head: gaussian_bins``, with
+logits that a mean and a width shape as a Gaussian over the ordered bins (neighbouring bins
+then share credit, and the width can shrink for all states at once, as a continuous Gaussian
+policy's does); the value network also sees the privileged group and ends in one value.
 Observation groups are normalized by running statistics kept inside the network, so a
 checkpoint carries them.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import torch
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,6 +45,14 @@ class NetworkConfig(BaseModel):
     )
     actuators: int = Field(20, ge=1)
     bins: int = Field(11, ge=2)
+    head: Literal["categorical", "gaussian_bins"] = Field(
+        "categorical",
+        description="free logits per bin, or logits of a Gaussian over the ordered bins "
+        "(a mean per actuator from the network, a width per actuator learned for all states)",
+    )
+    initial_width: float = Field(
+        1.0, gt=0, description="gaussian_bins: starting width, in units where the bins span -1..1"
+    )
 
 
 class RunningNorm(nn.Module):
@@ -116,6 +129,26 @@ class RecurrentTrunk(nn.Module):
         return torch.cat(outputs), (h, c)
 
 
+class GaussianBinsHead(nn.Module):
+    """Logits of a Gaussian over ordered bins: a mean per actuator from the features and a
+    log-width per actuator shared by all states. Bin centres span -1..1; the mean is not
+    squashed, so a mean past either end concentrates the mass on that end's bin."""
+
+    def __init__(self, features: int, actuators: int, bins: int, initial_width: float) -> None:
+        super().__init__()
+        self.mean = nn.Linear(features, actuators)
+        nn.init.orthogonal_(self.mean.weight, gain=0.01)
+        nn.init.zeros_(self.mean.bias)
+        self.log_width = nn.Parameter(torch.full((actuators,), math.log(initial_width)))
+        self.register_buffer("centres", torch.linspace(-1.0, 1.0, bins), persistent=False)
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        """Logits of shape (*features.shape[:-1], actuators, bins)."""
+        mean = self.mean(features).unsqueeze(-1)
+        variance = torch.exp(2.0 * self.log_width).unsqueeze(-1)
+        return -((self.centres - mean) ** 2) / (2.0 * variance)
+
+
 class Policy(nn.Module):
     """Actor: observation groups to 20 categorical distributions over 11 bins."""
 
@@ -124,9 +157,15 @@ class Policy(nn.Module):
         self.config = config
         groups = VALUE_GROUPS if config.policy_sees_privileged else POLICY_GROUPS
         self.trunk = RecurrentTrunk(sizes, groups, config)
-        self.head = nn.Linear(config.lstm, config.actuators * config.bins)
-        nn.init.orthogonal_(self.head.weight, gain=0.01)
-        nn.init.zeros_(self.head.bias)
+        self.head: nn.Module
+        if config.head == "gaussian_bins":
+            self.head = GaussianBinsHead(
+                config.lstm, config.actuators, config.bins, config.initial_width
+            )
+        else:
+            self.head = nn.Linear(config.lstm, config.actuators * config.bins)
+            nn.init.orthogonal_(self.head.weight, gain=0.01)
+            nn.init.zeros_(self.head.bias)
 
     def forward(
         self, obs: Mapping[str, torch.Tensor], state: Hidden, starts: torch.Tensor

@@ -50,6 +50,13 @@ class PPOConfig(BaseModel):
     entropy_coef: float = Field(0.01, ge=0)
     value_coef: float = Field(0.5, ge=0)
     max_grad_norm: float = Field(1.0, gt=0)
+    value_warmup_steps: int = Field(
+        0,
+        ge=0,
+        description="for the run's first this many steps only the value network learns (the "
+        "policy acts but holds still), so that a policy started from trained weights meets "
+        "a critic that already knows its returns",
+    )
     network: NetworkConfig = Field(default_factory=NetworkConfig)
 
 
@@ -208,7 +215,9 @@ class PPOTrainer:
                 policy_loss = -torch.min(ratio * adv, clipped * adv).mean()
                 value_loss = 0.5 * ((values - norm_returns[:, envs]) ** 2).mean()
                 entropy = dist.entropy().sum(-1).mean()
-                loss = policy_loss + config.value_coef * value_loss - config.entropy_coef * entropy
+                loss = config.value_coef * value_loss
+                if self.steps > config.value_warmup_steps:
+                    loss = loss + policy_loss - config.entropy_coef * entropy
                 self.optimizer.zero_grad()
                 loss.backward()
                 params = list(self.policy.parameters()) + list(self.value.parameters())

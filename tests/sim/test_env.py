@@ -180,6 +180,21 @@ def test_flip_weights_steer_flip_directions_and_info_counts_them():
         assert info["goal"] == "flip" and info["flips"] == {"thumb": (0, 1)}
 
 
+@pytest.mark.parametrize(("rotate_probability", "step"), [(1.0, 0.05), (0.0, 0.15)])
+def test_rotate_goals_can_act_at_their_own_action_step(rotate_probability, step):
+    config = EnvConfig(
+        scene=SceneConfig(cube="locked"), start_pose="flat", action_step=0.15,
+        rotate_action_step=0.05, rotate_probability=rotate_probability,
+    )  # fmt: skip
+    env = CubeEnv(config)
+    _, info = env.reset(seed=0)
+    assert info["goal"] == ("rotate" if rotate_probability else "flip")
+    low, high = env.scene.hand_ctrl_low, env.scene.hand_ctrl_high
+    before = env.target.copy()
+    env.step(np.full(20, ACTION_BINS - 1))
+    assert np.allclose(env.target, np.clip(before + step * (high - low), low, high))
+
+
 def test_flip_directions_restrict_the_curriculum_flips():
     config = EnvConfig(
         scene=SceneConfig(cube="locked"), start_pose="flat", rotate_probability=0.0,

@@ -1,6 +1,7 @@
 """Recurrent PPO: advantage arithmetic, state resets, learning on a toy task, resuming."""
 
 import io
+import math
 
 import numpy as np
 import torch
@@ -49,6 +50,59 @@ def test_policy_has_twenty_heads_of_eleven_bins():
     )
     assert dist.logits.shape == (1, 3, 20, 11)
     assert parameter_count(policy) < 2_000_000
+
+
+def test_gaussian_bins_head_is_an_ordered_bell_whose_width_is_learned():
+    config = NetworkConfig(embed=16, hidden=32, lstm=32, head="gaussian_bins", initial_width=0.5)
+    policy = Policy(SIZES, config)
+    obs = {g: torch.zeros(1, 3, 4) for g in SIZES}
+    dist, _ = policy(obs, policy.trunk.initial_state(3), torch.ones(1, 3))
+    assert dist.probs.shape == (1, 3, 20, 11)
+    probs = dist.probs[0, 0, 0]
+    # Mean near 0 at the start: symmetric about the middle bin, falling away from it.
+    torch.testing.assert_close(probs, probs.flip(0), atol=0.02, rtol=0)
+    assert torch.all(probs[:5] < probs[1:6]) and int(probs.argmax()) == 5
+
+    # A mean past the top end puts the most mass on the top bin; a narrower width sharpens it.
+    def top_bin() -> float:
+        return float(
+            policy(obs, policy.trunk.initial_state(3), torch.ones(1, 3))[0].probs[0, 0, 0, -1]
+        )
+
+    with torch.no_grad():
+        policy.head.mean.bias.fill_(1.5)
+        top_wide = top_bin()
+        policy.head.log_width.fill_(math.log(0.1))
+        top_narrow = top_bin()
+    assert top_wide > 0.3 and top_narrow > 0.99
+    assert policy.head.log_width.requires_grad
+
+
+def test_ppo_learns_the_toy_task_with_gaussian_bins():
+    config = SMALL.model_copy(
+        update={"network": NetworkConfig(embed=16, hidden=32, lstm=32, head="gaussian_bins")}
+    )
+    trainer = PPOTrainer(ToyVectorEnv(8), SIZES, config, seed=0)
+    first = trainer.train_rollout().mean_reward
+    for _ in range(25):
+        last = trainer.train_rollout().mean_reward
+    assert first < 0.3
+    assert last > 0.8
+
+
+def test_during_the_value_warmup_only_the_value_network_learns():
+    config = SMALL.model_copy(update={"value_warmup_steps": 16 * 4})
+    trainer = PPOTrainer(ToyVectorEnv(4), SIZES, config, seed=0)
+    weights = [p.detach().clone() for p in trainer.policy.parameters()]
+    values = [p.detach().clone() for p in trainer.value.parameters()]
+
+    def unchanged(before, module):
+        return all(torch.equal(a, p) for a, p in zip(before, module.parameters(), strict=True))
+
+    trainer.train_rollout()  # 64 steps: still warming up
+    assert unchanged(weights, trainer.policy) and not unchanged(values, trainer.value)
+    trainer.train_rollout()  # 128 steps: the policy learns too
+    assert not unchanged(weights, trainer.policy)
 
 
 def test_ppo_learns_the_toy_task():
