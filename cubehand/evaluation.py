@@ -112,6 +112,23 @@ def load_policy(path: Path) -> LoadedPolicy:
     return LoadedPolicy(policy, env)
 
 
+def load_weights_into(path: Path, target: Policy) -> None:
+    """Copy a trained policy's weights and normalizers into ``target`` (to start PPO or a
+    further cloning run from them).
+
+    Raises:
+        CheckpointError: if the file is missing, unreadable, or holds another network.
+    """
+    source = load_policy(path).policy
+    if source.config != target.config:
+        raise CheckpointError(
+            f"{path} has another network than this run's config: "
+            f"{source.config.model_dump(exclude_defaults=True)} against "
+            f"{target.config.model_dump(exclude_defaults=True)}"
+        )
+    target.load_state_dict(source.state_dict())
+
+
 def physics_ranges(physics: str) -> dict[str, tuple[float, float]]:
     """``nominal``, ``heldout`` or a YAML file of names to values or [low, high].
 

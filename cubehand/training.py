@@ -28,7 +28,6 @@ from cubehand.skills.flip_curriculum import (
     sum_flip_outcomes,
 )
 from cubehand.skills.layer_lock import LayerLock, LayerLockConfig
-from cubehand.skills.policy import Policy
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
 from cubehand.skills.start_spread import StartSpread, StartSpreadConfig
 from cubehand.skills.stiffness_ramp import StiffnessRamp, StiffnessRampConfig
@@ -316,20 +315,6 @@ class TrainingRun:
             raise CheckpointError(f"{path} does not fit this configuration: {message}") from None
         self.wall_seconds = float(state.get("wall_seconds", 0.0))
         self._truncate_log(self.trainer.steps)
-
-    def start_policy_from(self, policy: Policy, source: Path) -> None:
-        """Start from a trained policy's weights and normalizers (a cloned student, say);
-        the value network, optimizer and counters start fresh.
-
-        Raises:
-            CheckpointError: if the policy's network differs from this run's.
-        """
-        if policy.config != self.config.ppo.network:
-            raise CheckpointError(
-                f"{source} has network {policy.config.model_dump(exclude_defaults=True)}, "
-                f"this run's config {self.config.ppo.network.model_dump(exclude_defaults=True)}"
-            )
-        self.trainer.policy.load_state_dict(policy.state_dict())
 
     def _truncate_log(self, steps: int) -> None:
         """Drop log lines written after the checkpoint (a run stopped between checkpoints),

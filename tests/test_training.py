@@ -11,6 +11,7 @@ from cubehand.evaluation import (
     evaluate_policy,
     evaluation_env,
     load_policy,
+    load_weights_into,
     physics_ranges,
     save_policy,
 )
@@ -242,8 +243,10 @@ def test_a_run_started_from_weights_acts_with_them(yaml_file, tmp_path):
     source = TrainingRun(config, tmp_path / "a")
     source.run()
     weights = source.trainer.policy
+    saved = tmp_path / "a.safetensors"
+    save_policy(weights, config.env, saved)
     run = TrainingRun(config.model_copy(update={"seed": 9}), tmp_path / "b")
-    run.start_policy_from(weights, tmp_path / "a")
+    load_weights_into(saved, run.trainer.policy)
     for mine, theirs in zip(run.trainer.policy.state_dict().values(),
                             weights.state_dict().values(), strict=True):  # fmt: skip
         assert torch.equal(mine, theirs)

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from cubehand.cli.progress import counting_progress
-from cubehand.evaluation import load_policy, save_policy
+from cubehand.evaluation import load_policy, load_weights_into, save_policy
 from cubehand.plots import plot_training_log
 from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import observation_sizes
@@ -44,12 +44,11 @@ def train_policy(
     train_config = load_train_config(config)
     if steps is not None:
         train_config = train_config.model_copy(update={"total_steps": steps})
-    initial = None if init_policy is None else load_policy(init_policy).policy
-    run = TrainingRun(train_config, runs / train_config.name)
+    run = TrainingRun(train_config, runs / train_config.name)  # writes nothing until run()
     if resume is not None:
         run.resume(resume)
-    if initial is not None and init_policy is not None:
-        run.start_policy_from(initial, init_policy)
+    if init_policy is not None:
+        load_weights_into(init_policy, run.trainer.policy)
     progress = Progress(
         TextColumn("[bold]{task.description}"), BarColumn(),
         TextColumn("{task.completed:,.0f}/{task.total:,.0f} steps"),
@@ -130,11 +129,7 @@ def train_clone(
         raise CubeError("give --teacher, or both --rotate-teacher and --flip-teacher")
     student = Policy(observation_sizes(), train_config.ppo.network)
     if student_weights is not None:
-        start = load_policy(student_weights).policy
-        if start.config != student.config:
-            raise CubeError(f"{student_weights} has another network than {config} names")
-        student.load_state_dict(start.state_dict())
-        student.train()
+        load_weights_into(student_weights, student)
     out_dir = runs / train_config.name
     out_dir.mkdir(parents=True, exist_ok=True)
     log = out_dir / "clone_log.jsonl"
