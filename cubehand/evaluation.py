@@ -70,11 +70,11 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
         scene = SceneConfig(cube=cube)  # type: ignore[arg-type]
     scene = scene.model_copy(update={"perturbation": updates.pop("perturbation", None)})
     # Evaluations end an episode at its first goal timeout, whatever training allowed, start
-    # with the cube where it settles by itself and draw flips in all four directions (a
-    # training probe may have left some out). The hand opens between goals
-    # (``release_steps``) as it did in training.
+    # with the cube where it settles by itself on the open hand (never from a recorded goal
+    # pose) and draw flips in all four directions (a training probe may have left some out).
+    # The hand opens between goals (``release_steps``) as it did in training.
     fixed = {
-        "timeouts_allowed": 0, "start_offset": 0.0, "start_yaw": 0.0,
+        "timeouts_allowed": 0, "start_offset": 0.0, "start_yaw": 0.0, "goal_restarts": 0.0,
         "flip_directions": FLIP_DIRECTIONS,
     }  # fmt: skip
     return trained.model_copy(update={"scene": scene, **fixed, **updates})

@@ -256,6 +256,10 @@ class TrainingRun:
             record["drop_rate"] = float(np.mean([e["failure"] == "drop" for e in episodes]))
             # direction: [met, tried]
             record["flip_directions"] = sum_flip_outcomes(e["flips"] for e in episodes)
+            restarted = [e["successes"] for e in episodes if e.get("restarted")]
+            if restarted:  # episodes started from a recorded goal pose (``goal_restarts``)
+                record["restarted_episodes"] = len(restarted)
+                record["restarted_mean_successes"] = float(np.mean(restarted))
         if self.flip_curriculum is not None:
             record["flip_weights"] = self.flip_curriculum.weights()
         if self.layer_lock is not None:

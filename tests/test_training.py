@@ -17,6 +17,7 @@ from cubehand.evaluation import (
 )
 from cubehand.sim.env import EnvConfig
 from cubehand.sim.scene import SceneConfig
+from cubehand.skills.ppo import RolloutStats
 from cubehand.training import (
     CheckpointError,
     ConfigError,
@@ -338,3 +339,17 @@ def test_cli_measures_update_noise(capsys, config_file, tmp_path):
     bad.write_text("not a checkpoint")
     assert main(args[:4] + ["--checkpoint", str(bad), "--rollouts", "2"]) == 2
     assert "cannot read checkpoint" in capsys.readouterr().err
+
+
+def test_episodes_restarted_from_goal_poses_are_counted_apart(yaml_file, tmp_path):
+    run = TrainingRun(load_train_config(yaml_file(TINY)), tmp_path / "run")
+    info = {"attempts": {"rotate": 1, "flip": 0}, "met": {"rotate": 1, "flip": 0},
+            "flips": {}, "failure": "timeout"}  # fmt: skip
+    run.recent = [info | {"successes": 1, "restarted": False},
+                  info | {"successes": 3, "restarted": True},
+                  info | {"successes": 0, "restarted": True}]  # fmt: skip
+    record = run._log_record(RolloutStats(steps=16, mean_reward=0.0), 1.0)
+    assert record["mean_successes"] == pytest.approx(4 / 3)
+    assert record["restarted_episodes"] == 2 and record["restarted_mean_successes"] == 1.5
+    run.recent = [info | {"successes": 1, "restarted": False}]
+    assert "restarted_episodes" not in run._log_record(RolloutStats(16, 0.0), 1.0)

@@ -37,16 +37,10 @@ def reanchor_up(
     if model_up == "U":
         return anchor
     model = scene.model
-    symmetry = next(
-        s for s in all_orientations() if s.world_direction(model_up) == "U"
-        and round(Orientation.identity().angle_to(s)) == (180 if model_up == "D" else 90)
-    )  # fmt: skip
+    symmetry = up_symmetry(model_up)
     s = symmetry.matrix.astype(float)
     qpos = data.qpos[scene.cube_qpos]
-    old = np.empty(9)
-    mujoco.mju_quat2Mat(old, qpos[3:7])
-    # New model frame: model direction v becomes s @ v, so the new pose is old @ s^T.
-    qpos[3:7] = matrix_to_quaternion(old.reshape(3, 3) @ s.T)
+    qpos[3:7] = symmetric_pose(qpos[3:7], symmetry)
     qvel = data.qvel[scene.cube_dof]
     qvel[3:6] = s @ qvel[3:6]  # a free joint's angular velocity is in the body frame
     data.qpos[scene.hinge_qpos] = 0.0
@@ -55,3 +49,20 @@ def reanchor_up(
     paint_in_model(model, state, new_anchor)
     mujoco.mj_forward(model, data)
     return new_anchor
+
+
+def up_symmetry(model_up: str) -> Orientation:
+    """The cube symmetry that takes model face ``model_up`` to the model's +z (U) by the
+    smallest turn."""
+    return next(
+        s for s in all_orientations() if s.world_direction(model_up) == "U"
+        and round(Orientation.identity().angle_to(s)) == {"U": 0, "D": 180}.get(model_up, 90)
+    )  # fmt: skip
+
+
+def symmetric_pose(quaternion: np.ndarray, symmetry: Orientation) -> np.ndarray:
+    """The world quaternion of the same cube shape with its model frame turned by
+    ``symmetry``: model direction v becomes s @ v, so the new pose is old @ s^T."""
+    old = np.empty(9)
+    mujoco.mju_quat2Mat(old, np.asarray(quaternion, dtype=float))
+    return np.array(matrix_to_quaternion(old.reshape(3, 3) @ symmetry.matrix.astype(float).T))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import gymnasium as gym
 import mujoco
@@ -26,7 +26,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from cubehand.sim.constants import FINGERTIP_SITES, JOINT_NAMES
-from cubehand.sim.cube_frame import paint_in_model, reanchor_up
+from cubehand.sim.cube_frame import paint_in_model, reanchor_up, symmetric_pose, up_symmetry
 from cubehand.sim.cube_reader import is_dropped
 from cubehand.sim.face_tracker import QUARTER, FaceTracker
 from cubehand.sim.goals import Goal, curriculum_goal, plan_goals
@@ -57,6 +57,15 @@ from cubehand.solver.state import CubeState
 ACTION_BINS = 11
 PoseSource = Callable[[mujoco.MjModel, mujoco.MjData], tuple[np.ndarray, np.ndarray]]
 Failure = Literal["drop", "timeout", "mismatch", "unstable"]
+
+
+class GoalPose(NamedTuple):
+    """The hand and the cube when a goal was met (``EnvConfig.goal_restarts``)."""
+
+    joints: np.ndarray  # qpos of JOINT_NAMES
+    joint_speeds: np.ndarray
+    targets: np.ndarray  # the actuators' joint targets
+    cube: np.ndarray  # the cube's free joint: position and quaternion (model +z up)
 
 
 class EnvConfig(BaseModel):
@@ -123,6 +132,17 @@ class EnvConfig(BaseModel):
         description="training only: the cube is dropped turned about the palm normal by an "
         "angle uniform in [-start_yaw, start_yaw] (rad)",
     )  # fmt: skip
+    goal_restarts: float = Field(
+        0.0, ge=0, le=1,
+        description="training only: the probability that an episode starts from the hand and "
+        "cube as an earlier episode of this environment left them when it met a goal (the "
+        "situation of every goal after the first, which chains of goals rarely reach while "
+        "the policy is weak) instead of from the cube settled on the open hand; the cube is "
+        "set there still and with its faces aligned. 0 (every evaluation): never",
+    )  # fmt: skip
+    restart_poses: int = Field(
+        256, ge=1, description="goal_restarts: how many of the newest goal poses are kept"
+    )
     pose_shaping: float = Field(
         0.0,
         ge=0,
@@ -181,6 +201,8 @@ class CubeEnv(gym.Env):
         #: Called as the hand starts opening between goals (``release_steps``) with 0, then
         #: after each of its control steps with their count: for example to record frames.
         self.on_release_step: Callable[[int], None] | None = None
+        #: Hand and cube poses at goals met, newest last (``goal_restarts``).
+        self.goal_poses: deque[GoalPose] = deque(maxlen=self.config.restart_poses)
         self._build(self.config.scene)
         self.action_space = gym.spaces.MultiDiscrete([ACTION_BINS] * len(self.scene.hand_actuators))
         sizes = observation_sizes()
@@ -216,10 +238,15 @@ class CubeEnv(gym.Env):
         self._set_anchor(Orientation.identity())
         paint_in_model(model, self.state, self.anchor)
         mujoco.mj_forward(model, self.data)
-        self._displace_cube()
-        settle(self.scene, self.data)
+        restart = self._draw_goal_pose()
+        if restart is None:
+            self._displace_cube()
+            settle(self.scene, self.data)
         self._read_hand_frame()
         self._start_hand()
+        if restart is not None:
+            self._place(restart)
+        self.restarted = restart is not None
         self._bias = self.np_random.normal(0.0, 1.0, size=3 + 4 + 15) * self.values["obs_bias"]
         self.tracker = self._new_tracker()
         self.goal_angles = self._aligned_angles()
@@ -262,6 +289,40 @@ class CubeEnv(gym.Env):
         mujoco.mju_mulQuat(turned, spin, qpos[3:7].copy())
         qpos[3:7] = turned  # qpos is a view of the cube's free joint
         mujoco.mj_forward(self.scene.model, self.data)
+
+    def _draw_goal_pose(self) -> GoalPose | None:
+        """A recorded goal pose to start from (``goal_restarts``), or ``None``; draws nothing
+        while restarts are off."""
+        if self.config.goal_restarts == 0.0 or not self.goal_poses:
+            return None
+        if self.np_random.uniform() >= self.config.goal_restarts:
+            return None
+        return self.goal_poses[int(self.np_random.integers(len(self.goal_poses)))]
+
+    def _record_goal_pose(self) -> None:
+        """Keep the hand and cube as they are at a goal met (``goal_restarts``), the cube's
+        model frame turned so that its +z points up in the hand (the locked cube's hinge)."""
+        symmetry = up_symmetry(self._model_up())
+        cube = self.data.qpos[self.scene.cube_qpos].copy()
+        cube[3:7] = symmetric_pose(cube[3:7], symmetry)
+        self.goal_poses.append(
+            GoalPose(
+                joints=self.data.qpos[self._joint_qpos].copy(),
+                joint_speeds=self.data.qvel[self._joint_dof].copy(),
+                targets=self.target.copy(),
+                cube=cube,
+            )
+        )
+
+    def _place(self, pose: GoalPose) -> None:
+        """Put the hand and the (aligned, still) cube in a recorded goal pose."""
+        self.data.qpos[self._joint_qpos] = pose.joints
+        self.data.qvel[self._joint_dof] = pose.joint_speeds
+        self.data.qpos[self.scene.cube_qpos] = pose.cube
+        self.data.qvel[self.scene.cube_dof] = 0.0
+        self.target = pose.targets.copy()
+        mujoco.mj_forward(self.scene.model, self.data)
+        self._read_hand_frame()
 
     def _start_hand(self) -> None:
         """Joint targets of ``start_pose`` (from the flat hand), and an empty latency queue."""
@@ -337,6 +398,8 @@ class CubeEnv(gym.Env):
                 failure, terminated = "mismatch", True
             else:
                 reward += self.config.goal_bonus
+                if self.config.goal_restarts:
+                    self._record_goal_pose()
                 self.successes += 1
                 self.met[self.goal.kind] += 1
                 if self._flip_direction is not None:
@@ -590,6 +653,7 @@ class CubeEnv(gym.Env):
             "state": self.state.facelets,
             "moves": [str(m) for m in self.moves],
             "released": released,
+            "restarted": self.restarted,
         }
 
     def _build(self, scene_config: SceneConfig) -> None:

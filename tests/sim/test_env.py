@@ -11,6 +11,7 @@ from cubehand.sim.randomization import PARAMETERS
 from cubehand.sim.scene import SceneConfig
 from cubehand.sim.stepping import rest_ctrl, settle
 from cubehand.skills.scheduler import schedule_minimal
+from cubehand.solver.facelets import FACE_NORMALS
 from cubehand.solver.moves import parse_moves
 from cubehand.solver.orientation import Orientation, matrix_to_quaternion
 from cubehand.solver.state import CubeState
@@ -431,8 +432,54 @@ def test_the_cube_can_start_moved_and_turned_on_the_palm_and_follows_the_seed():
 def test_evaluations_drop_the_training_start_spread_and_keep_the_release():
     from cubehand.evaluation import evaluation_env
 
-    config = EnvConfig(start_offset=0.02, start_yaw=0.5, release_steps=10)
+    config = EnvConfig(start_offset=0.02, start_yaw=0.5, release_steps=10, goal_restarts=0.5)
     evaluated = evaluation_env(config, "full")
     assert evaluated.start_offset == 0.0 and evaluated.start_yaw == 0.0
+    assert evaluated.goal_restarts == 0.0
     assert evaluated.release_steps == 10
     assert evaluation_env(config, "full", release_steps=0).release_steps == 0
+
+
+def test_episodes_can_restart_from_the_hand_and_cube_of_an_earlier_goal():
+    config = EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat", rotate_probability=1.0,
+                       goal_restarts=1.0)  # fmt: skip
+    env = CubeEnv(config)
+    _, info = env.reset(seed=3)
+    assert not info["restarted"] and not env.goal_poses  # nothing recorded yet
+    env.target = env.target + 0.1 * (env.scene.hand_ctrl_high - env.target)  # a pose of its own
+    _turn_top_to_goal(env)
+    (pose,) = env.goal_poses
+    assert np.allclose(pose.joints, env.data.qpos[env._joint_qpos])
+    assert np.allclose(pose.cube, env.data.qpos[env.scene.cube_qpos])  # U was up: unchanged
+    _, info = env.reset(seed=4)
+    assert info["restarted"] and info["successes"] == 0
+    assert np.allclose(env.data.qpos[env._joint_qpos], pose.joints)
+    assert np.allclose(env.target, pose.targets)
+    assert np.allclose(env.data.qpos[env.scene.cube_qpos], pose.cube)
+    assert np.allclose(env.data.qvel[env.scene.cube_dof], 0.0)
+    assert np.allclose(env.data.qpos[env.scene.hinge_qpos], 0.0)  # faces aligned
+    info, _ = _turn_top_to_goal(env)  # and the episode goes on from there
+    assert info["successes"] == 1 and info["failure"] is None
+    assert not is_dropped(env.scene, env.data)
+    never = CubeEnv(EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat"))
+    _, info = never.reset(seed=4)
+    assert not info["restarted"]
+
+
+def test_a_goal_pose_with_another_face_up_restarts_the_locked_cube_with_its_hinge_up():
+    env = CubeEnv(EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", goal_restarts=1.0))
+    env.reset(seed=0)
+    tipped = Orientation.from_up_front("F", "D").matrix.astype(float)  # model F up
+    qpos = env.data.qpos[env.scene.cube_qpos]
+    qpos[3:7] = matrix_to_quaternion(tipped)
+    mujoco.mj_forward(env.scene.model, env.data)
+    env._read_hand_frame()
+    face = env._model_up()
+    assert face != "U"
+    normal = np.array(FACE_NORMALS[face], dtype=float)
+    up_before = env.data.xmat[env._core].reshape(3, 3) @ normal
+    env._record_goal_pose()
+    env.reset(seed=1)
+    assert env.restarted and env._model_up() == "U"
+    up_after = env.data.xmat[env._core].reshape(3, 3)[:, 2]  # model +z, the hinge
+    assert np.allclose(up_after, up_before, atol=1e-6)  # the same world direction
