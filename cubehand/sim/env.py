@@ -242,10 +242,10 @@ class CubeEnv(gym.Env):
         if restart is None:
             self._displace_cube()
             settle(self.scene, self.data)
-        self._read_hand_frame()
         self._start_hand()
         if restart is not None:
             self._place(restart)
+        self._read_hand_frame()
         self.restarted = restart is not None
         self._bias = self.np_random.normal(0.0, 1.0, size=3 + 4 + 15) * self.values["obs_bias"]
         self.tracker = self._new_tracker()
@@ -322,7 +322,6 @@ class CubeEnv(gym.Env):
         self.data.qvel[self.scene.cube_dof] = 0.0
         self.target = pose.targets.copy()
         mujoco.mj_forward(self.scene.model, self.data)
-        self._read_hand_frame()
 
     def _start_hand(self) -> None:
         """Joint targets of ``start_pose`` (from the flat hand), and an empty latency queue."""
