@@ -155,6 +155,14 @@ class EnvConfig(BaseModel):
     shaping_pose: Literal["mid", "flat"] = Field(
         "mid", description="the joint targets of zero shaping potential: mid-range or flat"
     )
+    face_angle_origin: Literal["model", "goal"] = Field(
+        "model",
+        description="what the observed face angles (policy and critic) and their goals are "
+        "measured from: the model's hinge zero (every earlier policy; after a rotation the top "
+        "face reads a quarter turn and the next rotation's goal half a turn, a situation "
+        "first goals never show) or the aligned angles when the current goal started (every "
+        "goal then looks like a first goal; goal tests are unchanged)",
+    )
 
 
 class CubeEnv(gym.Env):
@@ -433,6 +441,10 @@ class CubeEnv(gym.Env):
             )
         self.goal_steps = 0
         self.goal_angles = self._aligned_angles()
+        #: Origin of the observed face angles (``face_angle_origin``).
+        self._angle_origin = (
+            self.goal_angles.copy() if self.config.face_angle_origin == "goal" else np.zeros(6)
+        )
         self._flip_direction = None
         if self.goal is not None:
             self.attempts[self.goal.kind] += 1
@@ -605,7 +617,8 @@ class CubeEnv(gym.Env):
         goal_rotation = seen if self.goal is None else rotation_bringing_up(seen, self.goal.face)
         goal_quat = rotation_quaternion(goal_rotation)
         relative = rotation_quaternion(goal_rotation @ seen.T)
-        angles = self._cube_angles()
+        angles = self._cube_angles() - self._angle_origin
+        goal_angles = self.goal_angles - self._angle_origin
         noise = self.values["obs_noise"]
         seen_quat = quat if seen is cube else rotation_quaternion(seen)
         noisy = np.concatenate([seen_pos, seen_quat, tips]) + self._bias
@@ -621,8 +634,8 @@ class CubeEnv(gym.Env):
             "goal_quaternion": goal_quat,
             "relative_goal_quaternion": relative,
             "face_angles": _sin_cos(noisy_angles),
-            "goal_face_angles": _sin_cos(self.goal_angles),
-            "relative_face_angles": _sin_cos(self.goal_angles - noisy_angles),
+            "goal_face_angles": _sin_cos(goal_angles),
+            "relative_face_angles": _sin_cos(goal_angles - noisy_angles),
             "privileged": np.concatenate(
                 [
                     qpos,

@@ -386,6 +386,28 @@ def test_full_cube_meets_goal_after_goal_of_the_curriculum():
     assert env.state == CubeState.solved().apply(tuple(parse_moves(" ".join(info["moves"]))))
 
 
+@pytest.mark.parametrize("origin", ["model", "goal"])
+def test_face_angles_are_observed_from_the_model_zero_or_from_the_goal_start(origin):
+    config = EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat",
+                       rotate_probability=1.0, face_angle_origin=origin)  # fmt: skip
+    env = CubeEnv(config)
+    first, _ = env.reset(seed=3)
+    info, _ = _turn_top_to_goal(env)
+    assert info["successes"] == 1
+    turned = env._aligned_angles()[0]  # the top face after the turn
+    assert abs(abs(turned) - np.pi / 2) < 1e-9
+    obs = env._observe()
+    top = [0, 6]  # sin and cos of the top face (URFDLB order)
+    if origin == "goal":  # the second rotation looks like the first did
+        assert np.allclose(obs["face_angles"][top], first["face_angles"][top], atol=0.05)
+        assert np.allclose(obs["goal_face_angles"], first["goal_face_angles"], atol=1e-6)
+    else:  # the top reads a quarter turn, its new goal half a turn or none
+        assert np.allclose(obs["face_angles"][top], [np.sin(turned), np.cos(turned)], atol=0.05)
+    # The goal test does not depend on the origin: the hinge must reach the goal angle.
+    assert np.isclose(env.goal_angles[0], turned + (np.pi / 2 if env.goal.direction == "ccw"
+                                                    else -np.pi / 2))  # fmt: skip
+
+
 def test_after_a_goal_the_hand_opens_and_the_next_goal_starts_afresh():
     config = EnvConfig(scene=SceneConfig(cube="full"), start_pose="mid", release_steps=12,
                        rotate_probability=1.0)  # fmt: skip
