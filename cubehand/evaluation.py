@@ -72,10 +72,13 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     # Evaluations end an episode at its first goal timeout, whatever training allowed, start
     # with the cube where it settles by itself on the open hand (never from a recorded goal
     # pose) and draw flips in all four directions (a training probe may have left some out).
-    # The hand opens between goals (``release_steps``) as it did in training.
+    # A goal is judged with the cube anywhere on the palm (the default ``palm_radius``),
+    # however near its place training asked for it. The hand opens between goals
+    # (``release_steps``) as it did in training.
     fixed = {
         "timeouts_allowed": 0, "start_offset": 0.0, "start_yaw": 0.0, "goal_restarts": 0.0,
         "flip_directions": FLIP_DIRECTIONS,
+        "palm_radius": EnvConfig.model_fields["palm_radius"].default, "centre_weight": 0.0,
     }  # fmt: skip
     return trained.model_copy(update={"scene": scene, **fixed, **updates})
 

@@ -451,12 +451,35 @@ def test_the_cube_can_start_moved_and_turned_on_the_palm_and_follows_the_seed():
     assert np.allclose(moved._cube_in_palm(), plain._cube_in_palm())
 
 
+def test_centre_weight_adds_the_cube_distance_beyond_the_palm_radius_to_the_goal_distance():
+    config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", palm_radius=0.01,
+                       centre_weight=10.0)  # fmt: skip
+    env = CubeEnv(config)
+    env.reset(seed=0)
+    base = env._goal_distance()
+    hand = hand_rotation(env.scene.model, env.data, env._palm_body)
+    offset = np.linalg.norm(env._cube_in_palm())
+    env.data.qpos[env.scene.cube_qpos][:3] += hand[:, 0] * 0.03  # along the palm
+    mujoco.mj_forward(env.scene.model, env.data)
+    moved = np.linalg.norm(env._cube_in_palm())
+    assert moved > 0.025
+    expected = 10.0 * (max(0.0, moved - 0.01) - max(0.0, offset - 0.01))
+    assert np.isclose(env._goal_distance() - base, expected, atol=1e-6)
+    plain = CubeEnv(config.model_copy(update={"centre_weight": 0.0}))
+    plain.reset(seed=0)
+    plain.data.qpos[plain.scene.cube_qpos][:3] += hand[:, 0] * 0.03
+    mujoco.mj_forward(plain.scene.model, plain.data)
+    assert np.isclose(plain._goal_distance(), base - 10.0 * max(0.0, offset - 0.01), atol=1e-6)
+
+
 def test_evaluations_drop_the_training_start_spread_and_keep_the_release():
     from cubehand.evaluation import evaluation_env
 
-    config = EnvConfig(start_offset=0.02, start_yaw=0.5, release_steps=10, goal_restarts=0.5)
+    config = EnvConfig(start_offset=0.02, start_yaw=0.5, release_steps=10, goal_restarts=0.5,
+                       palm_radius=0.02)  # fmt: skip
     evaluated = evaluation_env(config, "full")
     assert evaluated.start_offset == 0.0 and evaluated.start_yaw == 0.0
+    assert evaluated.palm_radius == EnvConfig().palm_radius == 0.08
     assert evaluated.goal_restarts == 0.0
     assert evaluated.release_steps == 10
     assert evaluation_env(config, "full", release_steps=0).release_steps == 0
