@@ -33,7 +33,8 @@ def plot_training_log(log: Path, out: Path, window: int = 20) -> Path:
         axes[1].plot(*zip(*drops, strict=True), label="episodes dropped")
     axes[1].set_title(f"rates over windows of {window} rollouts")
     axes[1].set_ylim(-0.02, 1.02)
-    axes[1].legend(fontsize=8)
+    if axes[1].get_lines():  # a run too short for one window plots nothing
+        axes[1].legend(fontsize=8)
     successes = _windowed(
         records, window, lambda r: ((r.get("mean_successes") or 0) * r["episodes"], r["episodes"])
     )
