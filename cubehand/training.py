@@ -260,6 +260,12 @@ class TrainingRun:
             if restarted:  # episodes started from a recorded goal pose (``goal_restarts``)
                 record["restarted_episodes"] = len(restarted)
                 record["restarted_mean_successes"] = float(np.mean(restarted))
+            shares = [e["restart_share"] for e in episodes if e.get("restart_share") is not None]
+            if shares and min(shares) < 1.0:  # blended restarts (``restart_blend``)
+                far = [e["successes"] for e in episodes if (e.get("restart_share") or 0) >= 0.5]
+                record["restarted_mean_share"] = float(np.mean(shares))
+                record["restarted_far_episodes"] = len(far)
+                record["restarted_far_mean_successes"] = float(np.mean(far)) if far else None
         if self.flip_curriculum is not None:
             record["flip_weights"] = self.flip_curriculum.weights()
         if self.layer_lock is not None:

@@ -353,3 +353,10 @@ def test_episodes_restarted_from_goal_poses_are_counted_apart(yaml_file, tmp_pat
     assert record["restarted_episodes"] == 2 and record["restarted_mean_successes"] == 1.5
     run.recent = [info | {"successes": 1, "restarted": False}]
     assert "restarted_episodes" not in run._log_record(RolloutStats(16, 0.0), 1.0)
+    assert "restarted_mean_share" not in record  # every restart at the goal pose itself
+    run.recent = [info | {"successes": 1, "restarted": False, "restart_share": None},
+                  info | {"successes": 2, "restarted": True, "restart_share": 0.2},
+                  info | {"successes": 0, "restarted": True, "restart_share": 0.6}]  # fmt: skip
+    record = run._log_record(RolloutStats(16, 0.0), 1.0)
+    assert record["restarted_mean_share"] == pytest.approx(0.4)
+    assert record["restarted_far_episodes"] == 1 and record["restarted_far_mean_successes"] == 0

@@ -18,17 +18,18 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 import gymnasium as gym
 import mujoco
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cubehand.sim.constants import FINGERTIP_SITES, JOINT_NAMES
 from cubehand.sim.cube_frame import paint_in_model, reanchor_up, symmetric_pose, up_symmetry
 from cubehand.sim.cube_reader import is_dropped
 from cubehand.sim.face_tracker import QUARTER, FaceTracker
+from cubehand.sim.goal_pose import GoalPose, blend_poses
 from cubehand.sim.goals import Goal, curriculum_goal, plan_goals
 from cubehand.sim.hand_frame import (
     face_tilt,
@@ -57,15 +58,6 @@ from cubehand.solver.state import CubeState
 ACTION_BINS = 11
 PoseSource = Callable[[mujoco.MjModel, mujoco.MjData], tuple[np.ndarray, np.ndarray]]
 Failure = Literal["drop", "timeout", "mismatch", "unstable"]
-
-
-class GoalPose(NamedTuple):
-    """The hand and the cube when a goal was met (``EnvConfig.goal_restarts``)."""
-
-    joints: np.ndarray  # qpos of JOINT_NAMES
-    joint_speeds: np.ndarray
-    targets: np.ndarray  # the actuators' joint targets
-    cube: np.ndarray  # the cube's free joint: position and quaternion (model +z up)
 
 
 class EnvConfig(BaseModel):
@@ -155,6 +147,12 @@ class EnvConfig(BaseModel):
     restart_poses: int = Field(
         256, ge=1, description="goal_restarts: how many of the newest goal poses are kept"
     )
+    restart_blend: tuple[float, float] = Field(
+        (1.0, 1.0),
+        description="goal_restarts: how far a restart goes from the episode's settled start "
+        "(hand and cube) toward the recorded goal pose, drawn uniformly from this range for "
+        "each restart (a reverse curriculum; 1: the goal pose itself)",
+    )
     pose_shaping: float = Field(
         0.0,
         ge=0,
@@ -175,6 +173,14 @@ class EnvConfig(BaseModel):
         "first goals never show) or the aligned angles when the current goal started (every "
         "goal then looks like a first goal; goal tests are unchanged)",
     )
+
+    @field_validator("restart_blend")
+    @classmethod
+    def _blend_in_unit_range(cls, value: tuple[float, float]) -> tuple[float, float]:
+        low, high = value
+        if not 0.0 <= low <= high <= 1.0:
+            raise ValueError(f"restart_blend must satisfy 0 <= low <= high <= 1, got {value}")
+        return value
 
 
 class CubeEnv(gym.Env):
@@ -223,6 +229,8 @@ class CubeEnv(gym.Env):
         self.on_release_step: Callable[[int], None] | None = None
         #: Hand and cube poses at goals met, newest last (``goal_restarts``).
         self.goal_poses: deque[GoalPose] = deque(maxlen=self.config.restart_poses)
+        #: The settled start of the last fresh episode (``restart_blend``).
+        self._start_pose: GoalPose | None = None
         self._build(self.config.scene)
         self.action_space = gym.spaces.MultiDiscrete([ACTION_BINS] * len(self.scene.hand_actuators))
         sizes = observation_sizes()
@@ -259,11 +267,15 @@ class CubeEnv(gym.Env):
         paint_in_model(model, self.state, self.anchor)
         mujoco.mj_forward(model, self.data)
         restart = self._draw_goal_pose()
+        self.restart_share: float | None = None
         if restart is None:
             self._displace_cube()
             settle(self.scene, self.data)
         self._start_hand()
-        if restart is not None:
+        if restart is None:
+            self._keep_start_pose()
+        else:
+            restart = self._restart_pose(restart)
             self._place(restart)
         self._read_hand_frame()
         self.restarted = restart is not None
@@ -318,6 +330,28 @@ class CubeEnv(gym.Env):
         if self.np_random.uniform() >= self.config.goal_restarts:
             return None
         return self.goal_poses[int(self.np_random.integers(len(self.goal_poses)))]
+
+    def _keep_start_pose(self) -> None:
+        """Keep the settled start of this fresh episode (``restart_blend``)."""
+        self._start_pose = GoalPose(
+            joints=self.data.qpos[self._joint_qpos].copy(),
+            joint_speeds=self.data.qvel[self._joint_dof].copy(),
+            targets=self.target.copy(),
+            cube=self.data.qpos[self.scene.cube_qpos].copy(),
+        )
+
+    def _restart_pose(self, goal: GoalPose) -> GoalPose:
+        """The pose a restart takes: ``restart_blend`` of the way from the last fresh
+        episode's settled start to the recorded goal pose (draws only when it is not 1)."""
+        low, high = self.config.restart_blend
+        if low == high == 1.0 or self._start_pose is None:
+            self.restart_share = 1.0
+            return goal
+        self.restart_share = float(self.np_random.uniform(low, high))
+        return blend_poses(
+            self.scene.model, self.data, self._joint_qpos, self._palm_body,
+            self._start_pose, goal, self.restart_share,
+        )  # fmt: skip
 
     def _record_goal_pose(self) -> None:
         """Keep the hand and cube as they are at a goal met (``goal_restarts``), the cube's
@@ -682,6 +716,7 @@ class CubeEnv(gym.Env):
             "moves": [str(m) for m in self.moves],
             "released": released,
             "restarted": self.restarted,
+            "restart_share": self.restart_share,
         }
 
     def _build(self, scene_config: SceneConfig) -> None:

@@ -511,6 +511,33 @@ def test_episodes_can_restart_from_the_hand_and_cube_of_an_earlier_goal():
     assert not info["restarted"]
 
 
+def test_restarts_can_go_part_way_from_the_settled_start_to_the_goal_pose():
+    config = EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat", rotate_probability=1.0,
+                       goal_restarts=1.0, restart_blend=(0.5, 0.5))  # fmt: skip
+    env = CubeEnv(config)
+    _, info = env.reset(seed=3)
+    assert not info["restarted"] and info["restart_share"] is None
+    start = env._start_pose
+    assert np.allclose(start.joints, env.data.qpos[env._joint_qpos])
+    env.target = env.target + 0.1 * (env.scene.hand_ctrl_high - env.target)
+    _turn_top_to_goal(env)
+    (pose,) = env.goal_poses
+    _, info = env.reset(seed=4)
+    assert info["restarted"] and info["restart_share"] == 0.5
+    assert np.allclose(env.data.qpos[env._joint_qpos], (start.joints + pose.joints) / 2)
+    assert np.allclose(env.target, (start.targets + pose.targets) / 2)
+    assert np.allclose(env.data.qvel[env.scene.cube_dof], 0.0)
+    assert env._start_pose is start  # a restart keeps the last fresh start
+    exact = CubeEnv(config.model_copy(update={"restart_blend": (1.0, 1.0)}))
+    exact.reset(seed=3)
+    exact.goal_poses.append(pose)
+    _, info = exact.reset(seed=4)
+    assert info["restart_share"] == 1.0
+    assert np.allclose(exact.data.qpos[exact.scene.cube_qpos], pose.cube)
+    with pytest.raises(ValueError, match="restart_blend"):
+        EnvConfig(restart_blend=(0.8, 0.2))
+
+
 def test_a_goal_pose_with_another_face_up_restarts_the_locked_cube_with_its_hinge_up():
     env = CubeEnv(EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", goal_restarts=1.0))
     env.reset(seed=0)

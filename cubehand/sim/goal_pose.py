@@ -1,0 +1,126 @@
+"""Hand-and-cube poses kept at goals met, and poses part way between two of them.
+
+Restarting training episodes from where earlier goals left the hand and the cube
+(``EnvConfig.goal_restarts``) shows the policy the situation of every goal after the first.
+When that situation is too hard to learn from directly, :func:`blend_poses` gives the
+stepping stones of a reverse curriculum: the hand's joints and targets part way from the
+episode's settled start to the goal pose, and the cube part way between its two places
+relative to the palm.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import mujoco
+import numpy as np
+
+
+class GoalPose(NamedTuple):
+    """The hand and the cube when a goal was met (``EnvConfig.goal_restarts``)."""
+
+    joints: np.ndarray  # qpos of JOINT_NAMES
+    joint_speeds: np.ndarray
+    targets: np.ndarray  # the actuators' joint targets
+    cube: np.ndarray  # the cube's free joint: position and quaternion (model +z up)
+
+
+def blend_poses(
+    model: mujoco.MjModel,
+    data: mujoco.MjData,
+    joint_qpos: np.ndarray,
+    palm: int,
+    start: GoalPose,
+    goal: GoalPose,
+    share: float,
+) -> GoalPose:
+    """The pose ``share`` of the way from ``start`` to ``goal`` (0: start, 1: goal).
+
+    Joint angles, speeds and targets are interpolated linearly. The cube's place and
+    orientation relative to the palm are interpolated (straight line, shortest rotation)
+    and put back in the world at the blended hand's palm. The goal's cube is first turned
+    about its model +z by the quarter turn that brings it nearest the start's, a symmetry of
+    both cube models, so the blend does not spin it needlessly. ``data`` is scratch: its
+    joint angles are overwritten for the kinematics.
+    """
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"share must lie in [0, 1], got {share}")
+    joints = start.joints + share * (goal.joints - start.joints)
+    start_place, start_turn = _relative_to_palm(model, data, joint_qpos, palm, start)
+    goal_place, goal_turn = _relative_to_palm(model, data, joint_qpos, palm, goal)
+    goal_turn = _nearest_up_symmetric(goal_turn, start_turn)
+    place = start_place + share * (goal_place - start_place)
+    turn = slerp(start_turn, goal_turn, share)
+    palm_position, palm_quat = _palm_pose(model, data, joint_qpos, palm, joints)
+    cube = np.empty(7)
+    palm_matrix = np.empty(9)
+    mujoco.mju_quat2Mat(palm_matrix, palm_quat)
+    cube[:3] = palm_position + palm_matrix.reshape(3, 3) @ place
+    mujoco.mju_mulQuat(cube[3:], palm_quat, turn)
+    return GoalPose(
+        joints=joints,
+        joint_speeds=share * goal.joint_speeds + (1.0 - share) * start.joint_speeds,
+        targets=start.targets + share * (goal.targets - start.targets),
+        cube=cube,
+    )
+
+
+def slerp(a: np.ndarray, b: np.ndarray, share: float) -> np.ndarray:
+    """Unit quaternion ``share`` of the way from ``a`` to ``b`` along the shortest rotation."""
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    if a @ b < 0.0:
+        b = -b
+    cosine = min(1.0, float(a @ b))
+    angle = np.arccos(cosine)
+    if angle < 1e-9:
+        return a.copy()
+    mixed = (np.sin((1.0 - share) * angle) * a + np.sin(share * angle) * b) / np.sin(angle)
+    return mixed / np.linalg.norm(mixed)
+
+
+def _palm_pose(
+    model: mujoco.MjModel,
+    data: mujoco.MjData,
+    joint_qpos: np.ndarray,
+    palm: int,
+    joints: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """World position and quaternion of the palm with the hand's joints at ``joints``."""
+    data.qpos[joint_qpos] = joints
+    mujoco.mj_kinematics(model, data)
+    return data.xpos[palm].copy(), data.xquat[palm].copy()
+
+
+def _relative_to_palm(
+    model: mujoco.MjModel,
+    data: mujoco.MjData,
+    joint_qpos: np.ndarray,
+    palm: int,
+    pose: GoalPose,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The cube's place (palm frame, m) and orientation (quaternion, palm to cube)."""
+    position, quat = _palm_pose(model, data, joint_qpos, palm, pose.joints)
+    matrix = np.empty(9)
+    mujoco.mju_quat2Mat(matrix, quat)
+    place = matrix.reshape(3, 3).T @ (pose.cube[:3] - position)
+    inverse = np.empty(4)
+    mujoco.mju_negQuat(inverse, quat)
+    turn = np.empty(4)
+    mujoco.mju_mulQuat(turn, inverse, pose.cube[3:7])
+    return place, turn
+
+
+def _nearest_up_symmetric(turn: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """``turn`` with the cube's model frame turned by the quarter turn about its +z that
+    brings it nearest ``reference``."""
+    best, best_dot = turn, -1.0
+    for quarter in range(4):
+        half = quarter * np.pi / 4
+        spin = np.array([np.cos(half), 0.0, 0.0, np.sin(half)])
+        candidate = np.empty(4)
+        mujoco.mju_mulQuat(candidate, turn, spin)
+        dot = abs(float(candidate @ reference))
+        if dot > best_dot:
+            best, best_dot = candidate, dot
+    return best
