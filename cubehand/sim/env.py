@@ -231,6 +231,8 @@ class CubeEnv(gym.Env):
         self.goal_poses: deque[GoalPose] = deque(maxlen=self.config.restart_poses)
         #: The settled start of the last fresh episode (``restart_blend``).
         self._start_pose: GoalPose | None = None
+        #: How far this episode's restart went toward its goal pose (None: a fresh start).
+        self.restart_share: float | None = None
         self._build(self.config.scene)
         self.action_space = gym.spaces.MultiDiscrete([ACTION_BINS] * len(self.scene.hand_actuators))
         sizes = observation_sizes()
@@ -267,7 +269,7 @@ class CubeEnv(gym.Env):
         paint_in_model(model, self.state, self.anchor)
         mujoco.mj_forward(model, self.data)
         restart = self._draw_goal_pose()
-        self.restart_share: float | None = None
+        self.restart_share = None
         if restart is None:
             self._displace_cube()
             settle(self.scene, self.data)
