@@ -333,14 +333,18 @@ class CubeEnv(gym.Env):
             return None
         return self.goal_poses[int(self.np_random.integers(len(self.goal_poses)))]
 
-    def _keep_start_pose(self) -> None:
-        """Keep the settled start of this fresh episode (``restart_blend``)."""
-        self._start_pose = GoalPose(
+    def _current_pose(self) -> GoalPose:
+        """The hand (joints, speeds, targets) and the cube's free joint as they are now."""
+        return GoalPose(
             joints=self.data.qpos[self._joint_qpos].copy(),
             joint_speeds=self.data.qvel[self._joint_dof].copy(),
             targets=self.target.copy(),
             cube=self.data.qpos[self.scene.cube_qpos].copy(),
         )
+
+    def _keep_start_pose(self) -> None:
+        """Keep the settled start of this fresh episode (``restart_blend``)."""
+        self._start_pose = self._current_pose()
 
     def _restart_pose(self, goal: GoalPose) -> GoalPose:
         """The pose a restart takes: ``restart_blend`` of the way from the last fresh
@@ -358,17 +362,9 @@ class CubeEnv(gym.Env):
     def _record_goal_pose(self) -> None:
         """Keep the hand and cube as they are at a goal met (``goal_restarts``), the cube's
         model frame turned so that its +z points up in the hand (the locked cube's hinge)."""
-        symmetry = up_symmetry(self._model_up())
-        cube = self.data.qpos[self.scene.cube_qpos].copy()
-        cube[3:7] = symmetric_pose(cube[3:7], symmetry)
-        self.goal_poses.append(
-            GoalPose(
-                joints=self.data.qpos[self._joint_qpos].copy(),
-                joint_speeds=self.data.qvel[self._joint_dof].copy(),
-                targets=self.target.copy(),
-                cube=cube,
-            )
-        )
+        pose = self._current_pose()
+        pose.cube[3:7] = symmetric_pose(pose.cube[3:7], up_symmetry(self._model_up()))
+        self.goal_poses.append(pose)
 
     def _place(self, pose: GoalPose) -> None:
         """Put the hand and the (aligned, still) cube in a recorded goal pose."""

@@ -45,11 +45,15 @@ def blend_poses(
     """
     if not 0.0 <= share <= 1.0:
         raise ValueError(f"share must lie in [0, 1], got {share}")
-    joints = start.joints + share * (goal.joints - start.joints)
+
+    def between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a + share * (b - a)
+
+    joints = between(start.joints, goal.joints)
     start_place, start_turn = _relative_to_palm(model, data, joint_qpos, palm, start)
     goal_place, goal_turn = _relative_to_palm(model, data, joint_qpos, palm, goal)
     goal_turn = _nearest_up_symmetric(goal_turn, start_turn)
-    place = start_place + share * (goal_place - start_place)
+    place = between(start_place, goal_place)
     turn = slerp(start_turn, goal_turn, share)
     palm_position, palm_quat = _palm_pose(model, data, joint_qpos, palm, joints)
     cube = np.empty(7)
@@ -59,8 +63,8 @@ def blend_poses(
     mujoco.mju_mulQuat(cube[3:], palm_quat, turn)
     return GoalPose(
         joints=joints,
-        joint_speeds=share * goal.joint_speeds + (1.0 - share) * start.joint_speeds,
-        targets=start.targets + share * (goal.targets - start.targets),
+        joint_speeds=between(start.joint_speeds, goal.joint_speeds),
+        targets=between(start.targets, goal.targets),
         cube=cube,
     )
 
