@@ -12,7 +12,8 @@ replaced by the reset, so there is nothing to bootstrap from).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -96,14 +97,19 @@ class PPOTrainer:
         config: hyper-parameters.
         seed: seeds torch and the first environment reset.
         on_episode_end: called with (environment index, final info) for each episode.
+        update_threads: torch threads for the update, while the environments (and their
+            physics threads) wait; ``None`` keeps the threads that collection uses. Results
+            are reproducible for a fixed thread count.
     """
 
     def __init__(
         self, env: VectorEnv, sizes: Mapping[str, int], config: PPOConfig, seed: int,
         on_episode_end: Callable[[int, dict[str, Any]], None] | None = None,
+        update_threads: int | None = None,
     ) -> None:  # fmt: skip
         torch.manual_seed(seed)
         self.env, self.config, self.on_episode_end = env, config, on_episode_end
+        self.update_threads = update_threads
         self.policy = Policy(sizes, config.network)
         self.value = ValueNetwork(sizes, config.network)
         self.return_norm = RunningNorm(1)
@@ -121,7 +127,8 @@ class PPOTrainer:
     def train_rollout(self) -> RolloutStats:
         """Collect one rollout and run the PPO epochs on it."""
         batch, stats = self._collect()
-        stats.losses = self._update(batch)
+        with torch_threads(self.update_threads):
+            stats.losses = self._update(batch)
         # Observation statistics move only after the update, so that the update replays
         # the exact action probabilities of the rollout.
         self.policy.trunk.update_norms(batch["obs"])
@@ -250,6 +257,18 @@ class PPOTrainer:
         self.optimizer.load_state_dict(state["optimizer"])
         self.steps = int(state["steps"])
         self.generator.set_state(state["torch_generator"])
+
+
+@contextmanager
+def torch_threads(threads: int | None) -> Iterator[None]:
+    """Run the block with ``threads`` torch threads (``None``: as they are), then restore."""
+    before = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def normalized_advantages(advantages: torch.Tensor) -> torch.Tensor:

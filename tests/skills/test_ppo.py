@@ -175,3 +175,23 @@ def test_memory_restarts_where_the_hand_was_opened_but_returns_run_on():
     # Rollout steps 0 (first reset), 5 (after the opening) and 10 (a new episode) start fresh.
     assert [t for t, s in enumerate(starts) if s] == [0, 5, 10, 15]
     assert len(stats.episodes) == 2 * 1  # only the episode end counts as an episode
+
+
+def test_the_update_runs_on_its_own_thread_count_and_collection_keeps_its_own():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        trainer = PPOTrainer(ToyVectorEnv(4), SIZES, SMALL, seed=1, update_threads=2)
+        seen = []
+        update = trainer._update
+
+        def recording_update(batch):
+            seen.append(torch.get_num_threads())
+            return update(batch)
+
+        trainer._update = recording_update
+        trainer.train_rollout()
+        assert seen == [2]
+        assert torch.get_num_threads() == 1  # restored for the next collection
+    finally:
+        torch.set_num_threads(before)
