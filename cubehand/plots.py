@@ -86,13 +86,14 @@ def _save(figure, axes, xlabel: str, out: Path) -> Path:
 
 
 def _curriculum_panel(records: list[dict]) -> tuple[str, list[tuple[int, float]]]:
-    """The last panel: ADR entropy, or without ADR the stiffness ramp's or the start
-    spread's fraction if logged."""
+    """The last panel: ADR entropy, or without ADR the stiffness ramp's, the start
+    spread's or the restart reach's fraction if logged."""
     entropy = [(r["steps"], r["adr_entropy"]) for r in records if "adr_entropy" in r]
     if entropy:
         return "ADR entropy (nats per dimension)", entropy
     for key, title in (("cube_stiffness", "cube stiffness (fraction of nominal)"),
-                       ("start_spread", "start spread (fraction of the configured)")):  # fmt: skip
+                       ("start_spread", "start spread (fraction of the configured)"),
+                       ("restart_reach", "restart reach (fraction of restart_blend)")):  # fmt: skip
         curve = [(r["steps"], r[key]) for r in records if key in r]
         if curve:
             return title, curve

@@ -95,6 +95,14 @@ class TrainConfig(BaseModel):
         "and env.start_yaw as goals succeed (cubehand.skills.start_spread); null: as "
         "configured from the start",
     )
+    restart_reach: StartSpreadConfig | None = Field(
+        None,
+        description="scale both ends of env.restart_blend by a fraction that starts at 0 (the "
+        "settled start) and widens as restarted episodes meet a goal, by the rule of "
+        "start_spread with one try per restarted episode (window, widen_at and narrow_at "
+        "count episodes): a reverse curriculum whose restarts follow the frontier of what "
+        "the policy meets; null: restart_blend as configured",
+    )
     adr_parameters: list[str] = Field(
         default_factory=lambda: [p.name for p in PARAMETERS if p.name != "cube_size"],
         description="registry parameters that ADR controls",
@@ -153,6 +161,9 @@ class TrainingRun:
         self.start_spread = (
             None if config.start_spread is None else StartSpread(config.start_spread)
         )
+        self.restart_reach = (
+            None if config.restart_reach is None else StartSpread(config.restart_reach)
+        )
         self._share_ladders()
         self.wall_seconds = 0.0
         self.recent: list[dict[str, Any]] = []
@@ -174,6 +185,10 @@ class TrainingRun:
             self.stiffness_ramp.record(info["met"]["rotate"], info["attempts"]["rotate"])
         if self.start_spread is not None:
             self.start_spread.record(sum(info["met"].values()), sum(info["attempts"].values()))
+        if self.restart_reach is not None and info.get("restarted"):
+            # Whether the restart led to a goal at all: later goals of the episode start
+            # from where that goal left the hand and say nothing about the restart's share.
+            self.restart_reach.record(int(info["successes"] > 0), 1)
 
     def _share_flip_weights(self) -> None:
         """Hand the curriculum's flip-direction weights to every environment."""
@@ -187,15 +202,17 @@ class TrainingRun:
             "layer_lock": self.layer_lock,
             "stiffness_ramp": self.stiffness_ramp,
             "start_spread": self.start_spread,
+            "restart_reach": self.restart_reach,
         }
 
     def _share_ladders(self) -> None:
         """Hand every environment the values of the success-ladder curricula: layer lock (0
-        without one), stiffness fraction and start-spread fraction (1 without them)."""
+        without one), stiffness, start-spread and restart-reach fractions (1 without them)."""
         values = {
             "layer_lock": 0.0 if self.layer_lock is None else self.layer_lock.value,
             "cube_stiffness": 1.0 if self.stiffness_ramp is None else self.stiffness_ramp.value,
             "start_spread": 1.0 if self.start_spread is None else self.start_spread.value,
+            "restart_reach": 1.0 if self.restart_reach is None else self.restart_reach.value,
         }
         for env in self.env.envs:
             for name, value in values.items():
@@ -283,6 +300,8 @@ class TrainingRun:
             record["cube_stiffness"] = self.stiffness_ramp.value
         if self.start_spread is not None:
             record["start_spread"] = self.start_spread.value
+        if self.restart_reach is not None:
+            record["restart_reach"] = self.restart_reach.value
         if self.adr is not None:
             record["adr_entropy"] = self.adr.entropy()
             record["adr_ranges"] = {k: list(v) for k, v in self.adr.ranges.items()}

@@ -303,6 +303,8 @@ CURRICULA = [
      {"scene": {"cube": "full"}, "rotate_probability": 1.0}, "cube_stiffness", 0.25, 0.5),
     ("start_spread", {"step": 0.5, "window": 1, "widen_at": 0.5, "narrow_at": 0.0},
      {"start_offset": 0.02, "start_yaw": 0.4}, "start_spread", 0.0, 0.5),
+    ("restart_reach", {"step": 0.5, "window": 1, "widen_at": 0.5, "narrow_at": 0.0},
+     {"goal_restarts": 0.5, "restart_blend": [0.5, 1.0]}, "restart_reach", 0.0, 0.5),
 ]  # fmt: skip
 
 
@@ -360,3 +362,21 @@ def test_episodes_restarted_from_goal_poses_are_counted_apart(yaml_file, tmp_pat
     record = run._log_record(RolloutStats(16, 0.0), 1.0)
     assert record["restarted_mean_share"] == pytest.approx(0.4)
     assert record["restarted_far_episodes"] == 1 and record["restarted_far_mean_successes"] == 0
+
+
+def test_the_restart_reach_counts_restarted_episodes_that_met_a_goal(yaml_file, tmp_path):
+    settings = {"step": 0.25, "window": 2, "widen_at": 0.5, "narrow_at": 0.0}
+    config = load_train_config(yaml_file(TINY | {"restart_reach": settings}))
+    run = TrainingRun(config, tmp_path / "run")
+    met = {"attempts": {"rotate": 4, "flip": 0}, "met": {"rotate": 1, "flip": 0}, "flips": {},
+           "failure": "timeout", "successes": 1}  # fmt: skip
+    missed = met | {"met": {"rotate": 0, "flip": 0}, "successes": 0}
+    run._episode_end(0, met | {"restarted": False})
+    run._episode_end(0, met | {"restarted": False})
+    assert run.restart_reach.value == 0.0  # episodes from the settled start do not count
+    run._episode_end(0, met | {"restarted": True})  # one goal of four tried: a success
+    run._episode_end(0, missed | {"restarted": True})
+    assert run.restart_reach.value == 0.25  # one of two restarted episodes met a goal
+    run._episode_end(0, missed | {"restarted": True})
+    run._episode_end(0, missed | {"restarted": True})
+    assert run.restart_reach.value == 0.0

@@ -224,6 +224,9 @@ class CubeEnv(gym.Env):
         #: Fraction of ``start_offset`` and ``start_yaw`` used at each reset, from the training
         #: curriculum (:mod:`cubehand.skills.start_spread`); 1: as configured.
         self.start_spread = 1.0
+        #: Fraction of ``restart_blend`` (both ends) that restarts go toward their goal pose,
+        #: from the training curriculum (``TrainConfig.restart_reach``); 1: as configured.
+        self.restart_reach = 1.0
         #: Called as the hand starts opening between goals (``release_steps``) with 0, then
         #: after each of its control steps with their count: for example to record frames.
         self.on_release_step: Callable[[int], None] | None = None
@@ -347,9 +350,10 @@ class CubeEnv(gym.Env):
         self._start_pose = self._current_pose()
 
     def _restart_pose(self, goal: GoalPose) -> GoalPose:
-        """The pose a restart takes: ``restart_blend`` of the way from the last fresh
-        episode's settled start to the recorded goal pose (draws only when it is not 1)."""
-        low, high = self.config.restart_blend
+        """The pose a restart takes: ``restart_blend`` (times :attr:`restart_reach`) of the
+        way from the last fresh episode's settled start to the recorded goal pose (draws only
+        when it is not 1)."""
+        low, high = (end * self.restart_reach for end in self.config.restart_blend)
         if low == high == 1.0 or self._start_pose is None:
             self.restart_share = 1.0
             return goal

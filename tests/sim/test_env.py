@@ -536,6 +536,12 @@ def test_restarts_can_go_part_way_from_the_settled_start_to_the_goal_pose():
     assert np.allclose(exact.data.qpos[exact.scene.cube_qpos], pose.cube)
     with pytest.raises(ValueError, match="restart_blend"):
         EnvConfig(restart_blend=(0.8, 0.2))
+    exact.restart_reach = 0.5  # the training curriculum's fraction of restart_blend
+    exact.reset(seed=3)
+    exact.goal_poses.append(pose)
+    _, info = exact.reset(seed=4)
+    assert info["restart_share"] == 0.5
+    assert np.allclose(exact.data.qpos[exact._joint_qpos], (start.joints + pose.joints) / 2)
 
 
 def test_a_goal_pose_with_another_face_up_restarts_the_locked_cube_with_its_hinge_up():
