@@ -8,6 +8,9 @@ drop the cube displaced and turned at each reset (``EnvConfig.start_offset``,
 ``step`` whenever ``window`` goals (of either kind) succeeded at ``widen_at`` or better,
 and back after a window at ``narrow_at`` or worse (the two-threshold rule of ADR,
 ``../shared/reference/dactyl-facts.md``). A pure class: no simulator import.
+
+The same fraction also drives how far restarts go toward recorded goal poses
+(``TrainConfig.restart_reach``, fed one try per restarted episode).
 """
 
 from __future__ import annotations
