@@ -23,6 +23,7 @@ from cubehand.sim.randomization import PARAMETERS, check_range
 from cubehand.sim.scene import SceneConfig
 from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, sum_flip_outcomes
 from cubehand.skills.policy import NetworkConfig, Policy
+from cubehand.skills.ppo import fresh_memory
 from cubehand.training import EVAL_SEED_OFFSET, CheckpointError, ConfigError, load_checkpoint
 
 SHIPPED_WEIGHTS = Path(__file__).parent / "skills" / "weights" / "policy.safetensors"
@@ -189,10 +190,10 @@ class GreedyActor:
         self.starts = torch.as_tensor(done, dtype=torch.float32).unsqueeze(0)
 
     def after_step(self, done: np.ndarray, infos: Sequence[Mapping[str, Any]]) -> None:
-        """Start fresh LSTM states where an episode ended or the environment opened the hand
-        between goals (info ``released``), as in training."""
-        released = np.array([bool(info.get("released", False)) for info in infos])
-        self.episodes_ended(np.logical_or(done, released))
+        """Start fresh LSTM states where an episode ended or the environment restarts the
+        memory (info ``fresh_memory``: the hand opened, or a goal met with
+        ``memory_per_goal``), as in training."""
+        self.episodes_ended(np.logical_or(done, fresh_memory(infos)))
 
 
 def evaluate_policy(

@@ -2,12 +2,14 @@
 
 import json
 
+import numpy as np
 import pytest
 import torch
 import yaml
 
 from cubehand.cli.app import main
 from cubehand.evaluation import (
+    GreedyActor,
     evaluate_policy,
     evaluation_env,
     load_policy,
@@ -15,8 +17,9 @@ from cubehand.evaluation import (
     physics_ranges,
     save_policy,
 )
-from cubehand.sim.env import EnvConfig
+from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.scene import SceneConfig
+from cubehand.skills.policy import NetworkConfig, Policy
 from cubehand.skills.ppo import RolloutStats
 from cubehand.training import (
     CheckpointError,
@@ -141,7 +144,10 @@ def test_cli_train_and_eval(capsys, config_file, tmp_path):
     args = ["eval", "policy", "--weights", str(checkpoint), "--cube", "locked", "--episodes", "2",
             "--envs", "2", "--goal-timeout", "5", "--json"]  # fmt: skip
     assert main(args) == 0
-    assert json.loads(capsys.readouterr().out)["episodes"] == 2
+    result = json.loads(capsys.readouterr().out)
+    assert result["episodes"] == 2 and result["memory_per_goal"] is False  # as trained
+    assert main(args + ["--memory-per-goal"]) == 0
+    assert json.loads(capsys.readouterr().out)["memory_per_goal"] is True
     assert main(["train", "policy", "--config", str(tmp_path / "none.yaml")]) == 2
     assert "does not exist" in capsys.readouterr().err
 
@@ -380,3 +386,11 @@ def test_the_restart_reach_counts_restarted_episodes_that_met_a_goal(yaml_file, 
     run._episode_end(0, missed | {"restarted": True})
     run._episode_end(0, missed | {"restarted": True})
     assert run.restart_reach.value == 0.0
+
+
+def test_the_greedy_actor_restarts_the_memory_where_the_environment_says_so():
+    policy = Policy(observation_sizes(), NetworkConfig(embed=8, hidden=16, lstm=16))
+    actor = GreedyActor(policy, n_envs=3)
+    infos = [{"fresh_memory": True}, {"fresh_memory": False}, {"released": False}]
+    actor.after_step(np.array([False, False, True]), infos)
+    assert actor.starts.tolist() == [[1.0, 0.0, 1.0]]  # memory restart, none, episode end

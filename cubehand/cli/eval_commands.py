@@ -48,6 +48,14 @@ def eval_policy(
         int | None,
         typer.Option(help="control steps the hand opens between goals (default: as trained)"),
     ] = None,
+    memory_per_goal: Annotated[
+        bool | None,
+        typer.Option(
+            "--memory-per-goal/--memory-across-goals",
+            help="restart the policy's memory at each goal met, or carry it on (default: as "
+            "trained)",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Episodes of curriculum goals (50-success cap, per-goal timeout) with a trained policy."""
@@ -57,10 +65,14 @@ def eval_policy(
         raise CubeError(f"--release-steps must be at least 0, got {release_steps}")
     policy, trained = load_policy(weights)
     ranges = physics_ranges(physics)
-    release = {} if release_steps is None else {"release_steps": release_steps}
+    overrides: dict[str, int | bool] = {}
+    if release_steps is not None:
+        overrides["release_steps"] = release_steps
+    if memory_per_goal is not None:
+        overrides["memory_per_goal"] = memory_per_goal
     config = evaluation_env(
         trained, cube, perturbation=perturb, goal_timeout=goal_timeout,
-        rotate_probability=ROTATE_PROBABILITY[goals], **release,
+        rotate_probability=ROTATE_PROBABILITY[goals], **overrides,
     )  # fmt: skip
     progress = counting_progress("episodes")
     with progress:
@@ -69,7 +81,8 @@ def eval_policy(
             policy, config, episodes, seed, ranges, n_envs=envs,
             on_episode=lambda: progress.advance(task),
         )  # fmt: skip
-    result |= {"physics": physics, "perturb": perturb, "goals": goals, "weights": str(weights)}
+    result |= {"physics": physics, "perturb": perturb, "goals": goals, "weights": str(weights),
+               "memory_per_goal": config.memory_per_goal}  # fmt: skip
     if as_json:
         print(json.dumps(result))
         return

@@ -126,6 +126,13 @@ class EnvConfig(BaseModel):
         "with the cube wherever it settled (info 'released': the policy's memory restarts). "
         "0: the policy goes on from where the goal left the hand",
     )
+    memory_per_goal: bool = Field(
+        False,
+        description="the policy's memory (its LSTM state) restarts at each goal met, as it "
+        "does where an episode starts or the hand opens (info 'fresh_memory'), so that every "
+        "goal starts from a fresh memory, as episodes restarted from goal poses do in "
+        "training; False: the memory goes on from goal to goal",
+    )
     start_offset: float = Field(
         0.0, ge=0, le=0.04,
         description="training only: the cube is dropped onto the palm up to this far (m, "
@@ -441,7 +448,7 @@ class CubeEnv(gym.Env):
         potential = self._pose_potential()
         reward += potential - self._potential
         self._potential = potential
-        terminated = truncated = released = False
+        terminated = truncated = released = met = False
         if blew_up(self.data):
             # MuJoCo reset the physics after a blow-up; the episode cannot go on honestly.
             failure, terminated = "unstable", True
@@ -453,6 +460,7 @@ class CubeEnv(gym.Env):
                 failure, terminated = "mismatch", True
             else:
                 reward += self.config.goal_bonus
+                met = True
                 if self.config.goal_restarts:
                     self._record_goal_pose()
                 self.successes += 1
@@ -475,7 +483,9 @@ class CubeEnv(gym.Env):
                 self._start_next_goal()
             else:
                 failure, truncated = "timeout", True
-        return self._observe(), float(reward), terminated, truncated, self._info(failure, released)
+        fresh_memory = released or (met and self.config.memory_per_goal)
+        info = self._info(failure, released, fresh_memory)
+        return self._observe(), float(reward), terminated, truncated, info
 
     # -- goals -----------------------------------------------------------------------------
     def _next_goal(self) -> None:
@@ -704,7 +714,9 @@ class CubeEnv(gym.Env):
         }
         return {k: v.astype(np.float32) for k, v in observation.items()}
 
-    def _info(self, failure: Failure | None, released: bool = False) -> dict[str, Any]:
+    def _info(
+        self, failure: Failure | None, released: bool = False, fresh_memory: bool = False
+    ) -> dict[str, Any]:
         return {
             "successes": self.successes,
             "timeouts": self.timeouts,
@@ -717,6 +729,8 @@ class CubeEnv(gym.Env):
             "state": self.state.facelets,
             "moves": [str(m) for m in self.moves],
             "released": released,
+            # The policy's memory restarts after this step (hand opened, memory_per_goal).
+            "fresh_memory": fresh_memory,
             "restarted": self.restarted,
             "restart_share": self.restart_share,
         }

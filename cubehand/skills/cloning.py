@@ -24,7 +24,7 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field
 
 from cubehand.skills.policy import Policy
-from cubehand.skills.ppo import VectorEnv
+from cubehand.skills.ppo import VectorEnv, fresh_memory
 
 
 class CloneConfig(BaseModel):
@@ -86,8 +86,11 @@ class PolicyCloner:
             starts.append(self.starts.copy())
             teacher_logits.append(labels)
             agree.append((student.probs[0].argmax(-1) == labels.argmax(-1)).float().mean())
-            self.obs, _, terminated, truncated, _ = self.env.step(action[0].numpy())
-            self.starts = np.logical_or(terminated, truncated).astype(np.float32)
+            self.obs, _, terminated, truncated, infos = self.env.step(action[0].numpy())
+            # Student and teachers restart their memory where PPO would (episode ends, and
+            # where the environment says so: ``fresh_memory``).
+            ended = np.logical_or(terminated, truncated)
+            self.starts = np.logical_or(ended, fresh_memory(infos)).astype(np.float32)
         return {
             "obs": {k: torch.as_tensor(np.array(v)) for k, v in obs_seq.items()},
             "starts": torch.as_tensor(np.array(starts)),

@@ -2,7 +2,7 @@
 
 Rollouts are whole sequences of ``rollout_steps`` per environment; the LSTM states at the
 start of each rollout are stored, and states are reset wherever an episode starts (or the
-environment opened the hand between goals, info ``released``), so the update replays
+environment restarts the memory, info ``fresh_memory``), so the update replays
 exactly the computation that acted (truncated backpropagation through the rollout).
 Minibatches split the environments, never the time axis. GAE, clipped objective, entropy
 bonus, value loss on normalized returns, gradient clipping, normalized advantages.
@@ -12,7 +12,7 @@ replaced by the reset, so there is nothing to bootstrap from).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -166,10 +166,10 @@ class PPOTrainer:
             done = np.logical_or(terminated, truncated).astype(np.float32)
             rewards.append(reward)
             dones.append(done)
-            # Memory restarts at episode starts and where the hand was opened between goals
-            # (``release_steps``); only episode ends cut the returns.
-            released = np.array([info.get("released", False) for info in infos], np.float32)
-            self.starts = np.maximum(done, released)
+            # Memory restarts at episode starts and where the environment says so (the hand
+            # opened between goals, or a goal met with memory_per_goal); only episode ends
+            # cut the returns.
+            self.starts = np.maximum(done, fresh_memory(infos).astype(np.float32))
             for index in np.flatnonzero(done):
                 episodes.append(infos[index])
                 if self.on_episode_end is not None:
@@ -257,6 +257,12 @@ class PPOTrainer:
         self.optimizer.load_state_dict(state["optimizer"])
         self.steps = int(state["steps"])
         self.generator.set_state(state["torch_generator"])
+
+
+def fresh_memory(infos: Sequence[Mapping[str, Any]]) -> np.ndarray:
+    """Where the policy's memory restarts at the next step, by the environments' infos
+    (``fresh_memory``; ``released`` from environments that only open the hand)."""
+    return np.array([bool(i.get("fresh_memory", i.get("released", False))) for i in infos])
 
 
 @contextmanager

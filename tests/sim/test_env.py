@@ -374,6 +374,18 @@ def _turn_top_to_goal(env, steps=100):
     raise AssertionError("the goal was never met")
 
 
+def test_memory_per_goal_restarts_the_policys_memory_at_each_goal_met():
+    env = CubeEnv(EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat",
+                            rotate_probability=1.0, memory_per_goal=True))  # fmt: skip
+    _, info = env.reset(seed=3)
+    assert not info["fresh_memory"]
+    _, _, _, _, info = env.step(NO_OP)
+    assert not info["fresh_memory"]  # no goal met in this step
+    for count in (1, 2):
+        info, _ = _turn_top_to_goal(env)
+        assert info["successes"] == count and info["fresh_memory"] and not info["released"]
+
+
 def test_full_cube_meets_goal_after_goal_of_the_curriculum():
     env = CubeEnv(EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat",
                             rotate_probability=1.0))  # fmt: skip
@@ -382,6 +394,7 @@ def test_full_cube_meets_goal_after_goal_of_the_curriculum():
         info, _ = _turn_top_to_goal(env)
         assert info["successes"] == count and info["failure"] is None
         assert not info["released"]  # release_steps 0: the hand goes on where it is
+        assert not info["fresh_memory"]  # and so does the policy's memory
     assert len(info["moves"]) == 3
     assert env.state == CubeState.solved().apply(tuple(parse_moves(" ".join(info["moves"]))))
 

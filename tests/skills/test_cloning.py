@@ -58,3 +58,22 @@ def test_a_teacher_per_goal_kind_needs_an_environment_that_reports_kinds():
     student = Policy(SIZES, NetworkConfig(embed=8, hidden=16, lstm=16))
     with pytest.raises(TypeError, match="goal_kinds"):
         PolicyCloner(teachers, student, ToyVectorEnv(4), CloneConfig(), seed=0)
+
+
+class _FreshMemoryToyEnv(ToyVectorEnv):
+    """The toy task, whose memory restarts (info ``fresh_memory``) at its fifth step."""
+
+    def step(self, actions):
+        obs, reward, done, truncated, infos = super().step(actions)
+        for info, t in zip(infos, self.t, strict=True):
+            info["fresh_memory"] = bool(t == 5)
+        return obs, reward, done, truncated, infos
+
+
+def test_cloning_restarts_the_memories_where_the_environment_says_so():
+    teacher = Policy(SIZES, NetworkConfig(embed=8, hidden=16, lstm=16))
+    student = Policy(SIZES, NetworkConfig(embed=8, hidden=16, lstm=16))
+    cloner = PolicyCloner(teacher, student, _FreshMemoryToyEnv(2), CloneConfig(rollout_steps=16),
+                          seed=0)  # fmt: skip
+    starts = cloner._collect()["starts"][:, 0].tolist()
+    assert [t for t, s in enumerate(starts) if s] == [0, 5, 10, 15]

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from cubehand.skills.policy import NetworkConfig, Policy, parameter_count
-from cubehand.skills.ppo import PPOConfig, PPOTrainer, compute_gae
+from cubehand.skills.ppo import PPOConfig, PPOTrainer, compute_gae, fresh_memory
 
 from .toy_env import SIZES, ToyVectorEnv
 
@@ -195,3 +195,9 @@ def test_the_update_runs_on_its_own_thread_count_and_collection_keeps_its_own():
         assert torch.get_num_threads() == 1  # restored for the next collection
     finally:
         torch.set_num_threads(before)
+
+
+def test_memory_restarts_where_the_environment_says_so():
+    infos = [{"fresh_memory": True, "released": False}, {"fresh_memory": False},
+             {"released": True}, {}]  # fmt: skip
+    assert fresh_memory(infos).tolist() == [True, False, True, False]
