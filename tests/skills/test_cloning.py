@@ -6,7 +6,7 @@ import torch
 from cubehand.skills.cloning import CloneConfig, PolicyCloner, clone
 from cubehand.skills.policy import NetworkConfig, Policy
 
-from .toy_env import SIZES, ToyVectorEnv
+from .toy_env import SIZES, MidEpisodeFlagToyEnv, ToyVectorEnv
 
 
 def test_a_smaller_student_learns_the_teachers_choices():
@@ -60,20 +60,10 @@ def test_a_teacher_per_goal_kind_needs_an_environment_that_reports_kinds():
         PolicyCloner(teachers, student, ToyVectorEnv(4), CloneConfig(), seed=0)
 
 
-class _FreshMemoryToyEnv(ToyVectorEnv):
-    """The toy task, whose memory restarts (info ``fresh_memory``) at its fifth step."""
-
-    def step(self, actions):
-        obs, reward, done, truncated, infos = super().step(actions)
-        for info, t in zip(infos, self.t, strict=True):
-            info["fresh_memory"] = bool(t == 5)
-        return obs, reward, done, truncated, infos
-
-
 def test_cloning_restarts_the_memories_where_the_environment_says_so():
     teacher = Policy(SIZES, NetworkConfig(embed=8, hidden=16, lstm=16))
     student = Policy(SIZES, NetworkConfig(embed=8, hidden=16, lstm=16))
-    cloner = PolicyCloner(teacher, student, _FreshMemoryToyEnv(2), CloneConfig(rollout_steps=16),
-                          seed=0)  # fmt: skip
+    env = MidEpisodeFlagToyEnv(2, "fresh_memory")
+    cloner = PolicyCloner(teacher, student, env, CloneConfig(rollout_steps=16), seed=0)
     starts = cloner._collect()["starts"][:, 0].tolist()
     assert [t for t, s in enumerate(starts) if s] == [0, 5, 10, 15]

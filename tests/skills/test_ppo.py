@@ -10,7 +10,7 @@ import torch
 from cubehand.skills.policy import NetworkConfig, Policy, parameter_count
 from cubehand.skills.ppo import PPOConfig, PPOTrainer, compute_gae, fresh_memory
 
-from .toy_env import SIZES, ToyVectorEnv
+from .toy_env import SIZES, MidEpisodeFlagToyEnv, ToyVectorEnv
 
 SMALL = PPOConfig(
     rollout_steps=16, epochs=4, minibatches=2, learning_rate=3e-3, gamma=0.9,
@@ -157,19 +157,8 @@ def test_feed_forward_ablation_ignores_history_and_can_see_privileged():
     assert "privileged" in seeing.trunk.groups
 
 
-class _ReleasingToyEnv(ToyVectorEnv):
-    """The toy task, with the hand 'opened' (info ``released``) at the fifth step of each
-    ten-step episode."""
-
-    def step(self, actions):
-        obs, reward, done, truncated, infos = super().step(actions)
-        for info, t in zip(infos, self.t, strict=True):
-            info["released"] = bool(t == 5)
-        return obs, reward, done, truncated, infos
-
-
 def test_memory_restarts_where_the_hand_was_opened_but_returns_run_on():
-    trainer = PPOTrainer(_ReleasingToyEnv(2), SIZES, SMALL, seed=0)
+    trainer = PPOTrainer(MidEpisodeFlagToyEnv(2, "released"), SIZES, SMALL, seed=0)
     batch, stats = trainer._collect()
     starts = batch["starts"][:, 0].tolist()
     # Rollout steps 0 (first reset), 5 (after the opening) and 10 (a new episode) start fresh.

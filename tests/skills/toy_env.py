@@ -35,3 +35,18 @@ class ToyVectorEnv:
         self.t[done] = 0
         self.goal = self.rng.integers(0, 2, self.n_envs)
         return self._obs(), reward, done, np.zeros(self.n_envs, bool), infos
+
+
+class MidEpisodeFlagToyEnv(ToyVectorEnv):
+    """The toy task whose info sets ``flag`` (such as ``released`` or ``fresh_memory``) at
+    the fifth step of each ten-step episode."""
+
+    def __init__(self, n_envs: int, flag: str) -> None:
+        super().__init__(n_envs)
+        self.flag = flag
+
+    def step(self, actions):
+        obs, reward, done, truncated, infos = super().step(actions)
+        for info, t in zip(infos, self.t, strict=True):
+            info[self.flag] = bool(t == 5)
+        return obs, reward, done, truncated, infos
