@@ -19,6 +19,7 @@ from cubehand.skills.cloning import CloneConfig, clone
 from cubehand.skills.policy import Policy
 from cubehand.solver.errors import CubeError
 from cubehand.training import TrainingRun, load_train_config
+from cubehand.training_summary import markdown_table, read_log, summarize
 
 app = typer.Typer(help="Training.", no_args_is_help=True)
 _console = Console(soft_wrap=True)
@@ -88,6 +89,28 @@ def plot(
     if not log.is_file():
         raise CubeError(f"{log} does not exist")
     _console.print(f"wrote {plot_training_log(log, out or run / 'curves.png')}")
+
+
+@app.command("summary")
+def summary(
+    log: Annotated[Path, typer.Argument(help="a policy run's log.jsonl")],
+    window: Annotated[int, typer.Option(min=1, help="environment steps per window")] = 1_000_000,
+    since: Annotated[int, typer.Option(min=0, help="skip records up to this step")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print the windows as JSON")] = False,
+    out: Annotated[Path | None, typer.Option(help="also write the table to this .md")] = None,
+) -> None:
+    """Pool a run's log over windows of environment steps: goals per episode (fresh and
+    restarted), rotate and flip rates (by direction), drops and entropy, as in training
+    (sampled actions)."""
+    windows = summarize(read_log(log), window, since)
+    table = markdown_table(windows)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(table)
+    if as_json:
+        print(json.dumps(windows))
+    else:
+        _console.print(table, markup=False, highlight=False)
 
 
 @app.command("clone")

@@ -1,0 +1,141 @@
+"""A policy run's log (``runs/NAME/log.jsonl``) pooled over windows of environment steps:
+the figures a person compares between the start and the end of a run (goals per episode,
+fresh and restarted, rotate and flip rates by direction, drops, entropy)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from cubehand.solver.errors import CubeError
+
+FLIP_DIRECTIONS = ("fingertips", "wrist", "thumb", "little")
+
+
+@dataclass
+class WindowSummary:
+    """Counts pooled over the rollouts of one window (sampled actions, as in training)."""
+
+    first_steps: int  # environment steps at the window's first logged rollout
+    last_steps: int  # ... and at its last
+    rollouts: int = 0
+    episodes: int = 0
+    goals: float = 0.0
+    restarted_episodes: int = 0
+    restarted_goals: float = 0.0
+    rotate: list[int] = field(default_factory=lambda: [0, 0])  # [met, tried]
+    flip: list[int] = field(default_factory=lambda: [0, 0])
+    flip_directions: dict[str, list[int]] = field(
+        default_factory=lambda: {name: [0, 0] for name in FLIP_DIRECTIONS}
+    )
+    drops: int = 0
+    entropy_sum: float = 0.0
+
+    def add(self, record: dict) -> None:
+        """Pool one rollout's record into the window."""
+        episodes = int(record.get("episodes") or 0)
+        self.last_steps = int(record["steps"])
+        self.rollouts += 1
+        self.entropy_sum += float(record.get("entropy") or 0.0)
+        self.episodes += episodes
+        self.goals += (record.get("mean_successes") or 0.0) * episodes
+        restarted = int(record.get("restarted_episodes") or 0)
+        self.restarted_episodes += restarted
+        self.restarted_goals += (record.get("restarted_mean_successes") or 0.0) * restarted
+        self.drops += round((record.get("drop_rate") or 0.0) * episodes)
+        for kind, pair in (("rotate", self.rotate), ("flip", self.flip)):
+            pair[0] += int(record.get(f"{kind}_met") or 0)
+            pair[1] += int(record.get(f"{kind}_tried") or 0)
+        for name, (met, tried) in (record.get("flip_directions") or {}).items():
+            counts = self.flip_directions.setdefault(name, [0, 0])
+            counts[0] += int(met)
+            counts[1] += int(tried)
+
+    def figures(self) -> dict:
+        """Rates and means of the window, with its raw counts."""
+        fresh = self.episodes - self.restarted_episodes
+        return {
+            "first_steps": self.first_steps,
+            "last_steps": self.last_steps,
+            "rollouts": self.rollouts,
+            "episodes": self.episodes,
+            "goals_per_episode": _ratio(self.goals, self.episodes),
+            "goals_per_fresh_episode": _ratio(self.goals - self.restarted_goals, fresh),
+            "restarted_episodes": self.restarted_episodes,
+            "goals_per_restarted_episode": _ratio(self.restarted_goals, self.restarted_episodes),
+            "rotate_success_rate": _ratio(*self.rotate),
+            "flip_success_rate": _ratio(*self.flip),
+            "drop_rate": _ratio(self.drops, self.episodes),
+            "entropy": _ratio(self.entropy_sum, self.rollouts),
+            **{key: value for key, value in asdict(self).items()
+               if key in ("rotate", "flip", "flip_directions", "drops")},
+        }  # fmt: skip
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def read_log(path: Path) -> list[dict]:
+    """The records of a policy run's log; a missing, empty or broken file is a CubeError."""
+    if not path.is_file():
+        raise CubeError(f"{path} does not exist")
+    records = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise CubeError(f"{path}, line {number}: not JSON ({error.msg})") from None
+        if not isinstance(record, dict) or "steps" not in record:
+            raise CubeError(f"{path}, line {number}: not a policy run's record (no 'steps')")
+        records.append(record)
+    if not records:
+        raise CubeError(f"{path} holds no records")
+    return records
+
+
+def summarize(records: list[dict], window_steps: int, since: int = 0) -> list[dict]:
+    """Pool records logged after ``since`` steps into windows of ``window_steps``, counted from
+    the first such record; each window's :meth:`WindowSummary.figures`."""
+    if window_steps <= 0:
+        raise CubeError(f"the window must be a positive number of steps, got {window_steps}")
+    kept = [r for r in records if r["steps"] > since]
+    if not kept:
+        raise CubeError(f"no records after {since:,} steps")
+    origin = kept[0]["steps"]
+    windows: list[WindowSummary] = []
+    current = -1
+    for record in kept:
+        index = (record["steps"] - origin) // window_steps
+        if index != current:
+            windows.append(WindowSummary(first_steps=record["steps"], last_steps=record["steps"]))
+            current = index
+        windows[-1].add(record)
+    return [window.figures() for window in windows]
+
+
+def markdown_table(windows: list[dict]) -> str:
+    """The windows as a Markdown table (rates to three places, met/tried beside them)."""
+
+    def rate(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    header = ("| steps | episodes | goals per episode (fresh / restarted) | rotate | flip | "
+              + " | ".join(FLIP_DIRECTIONS) + " | drops | entropy |")  # fmt: skip
+    lines = [header, "|" + "---|" * (8 + len(FLIP_DIRECTIONS) - 1)]
+    for w in windows:
+        directions = " | ".join(
+            "{}/{}".format(*w["flip_directions"].get(name, [0, 0])) for name in FLIP_DIRECTIONS
+        )
+        lines.append(
+            f"| {w['first_steps']:,}-{w['last_steps']:,} | {w['episodes']:,} "
+            f"| {rate(w['goals_per_episode'])} ({rate(w['goals_per_fresh_episode'])} / "
+            f"{rate(w['goals_per_restarted_episode'])}) "
+            f"| {rate(w['rotate_success_rate'])} ({w['rotate'][0]}/{w['rotate'][1]}) "
+            f"| {rate(w['flip_success_rate'])} ({w['flip'][0]}/{w['flip'][1]}) "
+            f"| {directions} | {rate(w['drop_rate'])} | {rate(w['entropy'])} |"
+        )
+    return "\n".join(lines) + "\n"
