@@ -31,6 +31,7 @@ class WindowSummary:
     )
     drops: int = 0
     entropy_sum: float = 0.0
+    adr_entropy: float | None = None  # at the window's last rollout, where ADR is on
 
     def add(self, record: dict) -> None:
         """Pool one rollout's record into the window."""
@@ -38,6 +39,7 @@ class WindowSummary:
         self.last_steps = int(record["steps"])
         self.rollouts += 1
         self.entropy_sum += float(record.get("entropy") or 0.0)
+        self.adr_entropy = record.get("adr_entropy", self.adr_entropy)
         self.episodes += episodes
         self.goals += (record.get("mean_successes") or 0.0) * episodes
         restarted = int(record.get("restarted_episodes") or 0)
@@ -69,7 +71,7 @@ class WindowSummary:
             "drop_rate": _ratio(self.drops, self.episodes),
             "entropy": _ratio(self.entropy_sum, self.rollouts),
             **{key: value for key, value in asdict(self).items()
-               if key in ("rotate", "flip", "flip_directions", "drops")},
+               if key in ("rotate", "flip", "flip_directions", "drops", "adr_entropy")},
         }  # fmt: skip
 
 
@@ -124,8 +126,8 @@ def markdown_table(windows: list[dict]) -> str:
         return "-" if value is None else f"{value:.3f}"
 
     header = ("| steps | episodes | goals per episode (fresh / restarted) | rotate | flip | "
-              + " | ".join(FLIP_DIRECTIONS) + " | drops | entropy |")  # fmt: skip
-    lines = [header, "|" + "---|" * (8 + len(FLIP_DIRECTIONS) - 1)]
+              + " | ".join(FLIP_DIRECTIONS) + " | drops | entropy | ADR entropy |")  # fmt: skip
+    lines = [header, "|" + "---|" * (9 + len(FLIP_DIRECTIONS) - 1)]
     for w in windows:
         directions = " | ".join(
             "{}/{}".format(*w["flip_directions"].get(name, [0, 0])) for name in FLIP_DIRECTIONS
@@ -136,6 +138,7 @@ def markdown_table(windows: list[dict]) -> str:
             f"{rate(w['goals_per_restarted_episode'])}) "
             f"| {rate(w['rotate_success_rate'])} ({w['rotate'][0]}/{w['rotate'][1]}) "
             f"| {rate(w['flip_success_rate'])} ({w['flip'][0]}/{w['flip'][1]}) "
-            f"| {directions} | {rate(w['drop_rate'])} | {rate(w['entropy'])} |"
+            f"| {directions} | {rate(w['drop_rate'])} | {rate(w['entropy'])} "
+            f"| {rate(w['adr_entropy'])} |"
         )
     return "\n".join(lines) + "\n"

@@ -50,6 +50,16 @@ def test_windows_pool_counts_and_split_fresh_from_restarted_episodes():
     assert first["entropy"] == pytest.approx(15.0)
     assert second["goals_per_episode"] == pytest.approx(2.0)
     assert second["flip_success_rate"] is None and second["goals_per_restarted_episode"] is None
+    assert first["adr_entropy"] is None
+
+
+def test_adr_entropy_is_the_windows_last():
+    records = [
+        {**record(10, 1, 1.0), "adr_entropy": -13.8},
+        {**record(20, 1, 1.0), "adr_entropy": -3.0},
+    ]
+    (window,) = summarize(records, window_steps=100)
+    assert window["adr_entropy"] == -3.0
 
 
 def test_since_skips_earlier_records_and_windows_count_from_the_first_kept():
