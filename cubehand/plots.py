@@ -10,6 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from cubehand.training_summary import goal_counts  # noqa: E402
+
 
 def plot_training_log(log: Path, out: Path, window: int = 20) -> Path:
     """Mean reward, success and drop rates and successes per episode (pooled over ``window``
@@ -23,7 +25,7 @@ def plot_training_log(log: Path, out: Path, window: int = 20) -> Path:
     axes[0].plot(steps, [r["mean_reward"] for r in records])
     axes[0].set_title("mean reward per step")
     for kind in ("rotate", "flip"):
-        points = _windowed(records, window, lambda r, k=kind: _goal_counts(r, k))
+        points = _windowed(records, window, lambda r, k=kind: goal_counts(r, k))
         if points:
             axes[1].plot(*zip(*points, strict=True), label=f"{kind} goals met / tried")
     drops = _windowed(
@@ -98,17 +100,6 @@ def _curriculum_panel(records: list[dict]) -> tuple[str, list[tuple[int, float]]
         if curve:
             return title, curve
     return "ADR entropy (nats per dimension)", entropy
-
-
-def _goal_counts(record: dict, kind: str) -> tuple[float, float]:
-    """(goals met, goals tried) of one rollout's finished episodes; logs without counts
-    give the rate weighted by the number of episodes."""
-    if f"{kind}_tried" in record:
-        return record[f"{kind}_met"], record[f"{kind}_tried"]
-    rate = record.get(f"{kind}_success_rate")
-    if rate is None:
-        return 0.0, 0.0
-    return rate * record["episodes"], record["episodes"]
 
 
 def _windowed(records: list[dict], window: int, counts) -> list[tuple[int, float]]:

@@ -5,7 +5,7 @@ fresh and restarted, rotate and flip rates by direction, drops, entropy)."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cubehand.solver.errors import CubeError
@@ -24,8 +24,8 @@ class WindowSummary:
     goals: float = 0.0
     restarted_episodes: int = 0
     restarted_goals: float = 0.0
-    rotate: list[int] = field(default_factory=lambda: [0, 0])  # [met, tried]
-    flip: list[int] = field(default_factory=lambda: [0, 0])
+    rotate: list[float] = field(default_factory=lambda: [0, 0])  # [met, tried]
+    flip: list[float] = field(default_factory=lambda: [0, 0])
     flip_directions: dict[str, list[int]] = field(
         default_factory=lambda: {name: [0, 0] for name in FLIP_DIRECTIONS}
     )
@@ -47,8 +47,9 @@ class WindowSummary:
         self.restarted_goals += (record.get("restarted_mean_successes") or 0.0) * restarted
         self.drops += round((record.get("drop_rate") or 0.0) * episodes)
         for kind, pair in (("rotate", self.rotate), ("flip", self.flip)):
-            pair[0] += int(record.get(f"{kind}_met") or 0)
-            pair[1] += int(record.get(f"{kind}_tried") or 0)
+            met, tried = goal_counts(record, kind)
+            pair[0] += met
+            pair[1] += tried
         for name, (met, tried) in (record.get("flip_directions") or {}).items():
             counts = self.flip_directions.setdefault(name, [0, 0])
             counts[0] += int(met)
@@ -70,9 +71,23 @@ class WindowSummary:
             "flip_success_rate": _ratio(*self.flip),
             "drop_rate": _ratio(self.drops, self.episodes),
             "entropy": _ratio(self.entropy_sum, self.rollouts),
-            **{key: value for key, value in asdict(self).items()
-               if key in ("rotate", "flip", "flip_directions", "drops", "adr_entropy")},
-        }  # fmt: skip
+            "rotate": self.rotate,
+            "flip": self.flip,
+            "flip_directions": self.flip_directions,
+            "drops": self.drops,
+            "adr_entropy": self.adr_entropy,
+        }
+
+
+def goal_counts(record: dict, kind: str) -> tuple[float, float]:
+    """(goals met, goals tried) of one rollout's finished episodes; logs without counts
+    give the rate weighted by the number of episodes."""
+    if f"{kind}_tried" in record:
+        return record[f"{kind}_met"], record[f"{kind}_tried"]
+    rate = record.get(f"{kind}_success_rate")
+    if rate is None:
+        return 0.0, 0.0
+    return rate * record["episodes"], record["episodes"]
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
@@ -136,8 +151,8 @@ def markdown_table(windows: list[dict]) -> str:
             f"| {w['first_steps']:,}-{w['last_steps']:,} | {w['episodes']:,} "
             f"| {rate(w['goals_per_episode'])} ({rate(w['goals_per_fresh_episode'])} / "
             f"{rate(w['goals_per_restarted_episode'])}) "
-            f"| {rate(w['rotate_success_rate'])} ({w['rotate'][0]}/{w['rotate'][1]}) "
-            f"| {rate(w['flip_success_rate'])} ({w['flip'][0]}/{w['flip'][1]}) "
+            f"| {rate(w['rotate_success_rate'])} ({w['rotate'][0]:.0f}/{w['rotate'][1]:.0f}) "
+            f"| {rate(w['flip_success_rate'])} ({w['flip'][0]:.0f}/{w['flip'][1]:.0f}) "
             f"| {directions} | {rate(w['drop_rate'])} | {rate(w['entropy'])} "
             f"| {rate(w['adr_entropy'])} |"
         )

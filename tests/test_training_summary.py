@@ -35,7 +35,7 @@ def test_windows_pool_counts_and_split_fresh_from_restarted_episodes():
             flip=(1, 2),
             drop_rate=0.25,
             entropy=10.0,
-        ),  # fmt: skip
+        ),
         record(200, 6, 0.5, rotate=(2, 8), drop_rate=0.5, entropy=20.0),
         record(300, 10, 2.0, rotate=(20, 25)),
     ]
