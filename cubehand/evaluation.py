@@ -244,7 +244,22 @@ def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> d
         "flip_success_rate": rate("flip"),
         "drop_rate": float(np.mean([e["failure"] == "drop" for e in episodes])),
         "flip_directions": sum_flip_outcomes(e["flips"] for e in episodes),
+        **goal_places(episodes),
         "cube": config.scene.cube,
         "seed": seed,
         "release_steps": config.release_steps,
     }
+
+
+def goal_places(episodes: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
+    """Where met goals left the cube, by goal kind: mean mm off its rest point on the palm
+    (``goal_offset_mm``) and mean degrees turned off square with the hand
+    (``goal_yaw_deg``); None for a kind never met. The next goal starts from there."""
+    offset: dict[str, float | None] = {}
+    yaw: dict[str, float | None] = {}
+    for kind in ("rotate", "flip"):
+        places = [e["goal_places"][kind] for e in episodes if "goal_places" in e]
+        count = sum(place[2] for place in places)
+        offset[kind] = sum(place[0] for place in places) / count if count else None
+        yaw[kind] = sum(place[1] for place in places) / count if count else None
+    return {"goal_offset_mm": offset, "goal_yaw_deg": yaw}

@@ -12,6 +12,7 @@ from cubehand.evaluation import (
     GreedyActor,
     evaluate_policy,
     evaluation_env,
+    goal_places,
     load_policy,
     load_weights_into,
     physics_ranges,
@@ -100,6 +101,25 @@ def test_policy_weights_round_trip_and_evaluate(config_file, tmp_path):
     assert list(flips) == ["fingertips", "wrist", "thumb", "little"]
     met, tried = (sum(counts[i] for counts in flips.values()) for i in (0, 1))
     assert result["flip_success_rate"] == (met / tried if tried else None)
+    for kind in ("rotate", "flip"):  # where met goals left the cube; None where none was met
+        never_met = not (result[f"{kind}_success_rate"] or 0.0)
+        assert (result["goal_offset_mm"][kind] is None) == never_met
+        assert (result["goal_yaw_deg"][kind] is None) == never_met
+
+
+def test_goal_places_average_over_every_goal_met_of_each_kind():
+    episodes = [
+        {"goal_places": {"rotate": (30.0, 10.0, 2), "flip": (0.0, 0.0, 0)}},
+        {"goal_places": {"rotate": (15.0, 20.0, 1), "flip": (8.0, 4.0, 1)}},
+    ]
+    assert goal_places(episodes) == {
+        "goal_offset_mm": {"rotate": 15.0, "flip": 8.0},
+        "goal_yaw_deg": {"rotate": 10.0, "flip": 4.0},
+    }
+    assert goal_places([{"goal_places": {"rotate": (0.0, 0.0, 0), "flip": (0.0, 0.0, 0)}}]) == {
+        "goal_offset_mm": {"rotate": None, "flip": None},
+        "goal_yaw_deg": {"rotate": None, "flip": None},
+    }
 
 
 @pytest.mark.parametrize(

@@ -91,9 +91,16 @@ def eval_policy(
 
 
 def _cell(value: object) -> str:
-    """A table cell: floats to 3 places; flips by direction as ``met/tried`` each."""
+    """A table cell: floats to 3 places; flips by direction as ``met/tried`` each, other
+    dictionaries as ``key value`` pairs."""
     if isinstance(value, float):
         return f"{value:.3f}"
     if isinstance(value, dict):
-        return ", ".join(f"{key} {met}/{tried}" for key, (met, tried) in value.items())
+        return ", ".join(f"{key} {_pair_or_value(item)}" for key, item in value.items())
     return str(value)
+
+
+def _pair_or_value(item: object) -> str:
+    if isinstance(item, tuple | list) and len(item) == 2:
+        return f"{item[0]}/{item[1]}"
+    return "-" if item is None else f"{item:.1f}" if isinstance(item, float) else str(item)

@@ -39,6 +39,7 @@ from cubehand.sim.hand_frame import (
     rotation_bringing_up,
     rotation_quaternion,
     up_face,
+    yaw_off_square,
 )
 from cubehand.sim.perturbations import PerturbationDriver
 from cubehand.sim.randomization import (
@@ -303,6 +304,9 @@ class CubeEnv(gym.Env):
         self.attempts = {"rotate": 0, "flip": 0}
         self.met = {"rotate": 0, "flip": 0}
         self.flips: dict[str, list[int]] = {}  # direction: [met, tried]
+        #: Where met goals left the cube, by goal kind: [sum of mm off its rest point, sum
+        #: of degrees off square with the hand, goals].
+        self.goal_places: dict[str, list[float]] = {"rotate": [0.0, 0.0, 0], "flip": [0.0, 0.0, 0]}
         self._flip_direction: str | None = None
         self.moves: list[Move] = []
         self.goal: Goal | None = None
@@ -465,6 +469,7 @@ class CubeEnv(gym.Env):
                     self._record_goal_pose()
                 self.successes += 1
                 self.met[self.goal.kind] += 1
+                self._record_goal_place()
                 if self._flip_direction is not None:
                     self.flips[self._flip_direction][0] += 1
                 self._start_next_goal()
@@ -576,6 +581,13 @@ class CubeEnv(gym.Env):
         if np.any(np.abs(self.data.qvel[self.scene.hinge_dof]) > self.config.max_face_speed):
             return False
         return bool(np.linalg.norm(self._cube_in_palm()) < self.config.palm_radius)
+
+    def _record_goal_place(self) -> None:
+        """Add where the goal just met left the cube to :attr:`goal_places`."""
+        place = self.goal_places[self.goal.kind]
+        place[0] += 1000.0 * float(np.linalg.norm(self._cube_in_palm()))
+        place[1] += float(np.degrees(yaw_off_square(self._cube_in_hand())))
+        place[2] += 1
 
     def _goal_distance(self) -> float:
         if self.goal is None:
@@ -726,6 +738,7 @@ class CubeEnv(gym.Env):
             "attempts": dict(self.attempts),
             "met": dict(self.met),
             "flips": {direction: tuple(counts) for direction, counts in self.flips.items()},
+            "goal_places": {kind: tuple(place) for kind, place in self.goal_places.items()},
             "state": self.state.facelets,
             "moves": [str(m) for m in self.moves],
             "released": released,

@@ -46,6 +46,14 @@ def face_tilt(cube_in_hand: np.ndarray, face: str) -> float:
     return float(np.arccos(min(1.0, max(-1.0, normal_z))))
 
 
+def yaw_off_square(cube_in_hand: np.ndarray) -> float:
+    """Angle (rad, 0 to pi/4) by which the cube is turned about the palm normal away from
+    square with the hand's axes (measured on the cube axis that lies most nearly flat)."""
+    flat = max(range(3), key=lambda i: float(np.hypot(cube_in_hand[0, i], cube_in_hand[1, i])))
+    angle = float(np.arctan2(cube_in_hand[1, flat], cube_in_hand[0, flat])) % (np.pi / 2)
+    return min(angle, np.pi / 2 - angle)
+
+
 def rotation_bringing_up(cube_in_hand: np.ndarray, face: str) -> np.ndarray:
     """The cube orientation reached by the smallest rotation that points ``face`` up."""
     nx, ny, nz = (float(v) for v in cube_in_hand @ _FACE_NORMAL_ARRAYS[face])

@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from cubehand.sim.hand_frame import UP, face_tilt, rotation_bringing_up, rotation_quaternion
+from cubehand.sim.hand_frame import (
+    UP,
+    face_tilt,
+    rotation_bringing_up,
+    rotation_quaternion,
+    yaw_off_square,
+)
 from cubehand.solver.facelets import FACE_NORMALS, FACES
 from cubehand.solver.orientation import all_orientations, matrix_to_quaternion
 
@@ -39,3 +45,20 @@ def test_rotation_bringing_up_an_upside_down_face_is_a_half_turn():
     turned = rotation_bringing_up(np.eye(3), "D")
     np.testing.assert_allclose(turned @ np.array(FACE_NORMALS["D"], float), UP, atol=1e-12)
     assert np.linalg.det(turned) == pytest.approx(1.0)
+
+
+def _turn_about_up(angle: float) -> np.ndarray:
+    c, s = np.cos(angle), np.sin(angle)
+    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+
+
+@pytest.mark.parametrize("orientation", list(all_orientations())[:24:5])
+@pytest.mark.parametrize(
+    ("turn", "off"),
+    [(0.0, 0.0), (0.3, 0.3), (-0.3, 0.3), (1.2, np.pi / 2 - 1.2), (np.pi / 4, np.pi / 4)],
+)
+def test_yaw_off_square_is_the_turn_about_the_palm_normal_from_the_nearest_quarter(
+    orientation, turn, off
+):
+    pose = _turn_about_up(turn) @ orientation.matrix.astype(float)
+    assert yaw_off_square(pose) == pytest.approx(off, abs=1e-9)
