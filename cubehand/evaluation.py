@@ -258,8 +258,8 @@ def goal_places(episodes: list[dict[str, Any]]) -> dict[str, dict[str, float | N
     offset: dict[str, float | None] = {}
     yaw: dict[str, float | None] = {}
     for kind in ("rotate", "flip"):
-        places = [e["goal_places"][kind] for e in episodes if "goal_places" in e]
-        count = sum(place[2] for place in places)
-        offset[kind] = sum(place[0] for place in places) / count if count else None
-        yaw[kind] = sum(place[1] for place in places) / count if count else None
+        met = sum(e["met"][kind] for e in episodes)
+        mm, degrees = (sum(e["goal_places"][kind][i] for e in episodes) for i in (0, 1))
+        offset[kind] = mm / met if met else None
+        yaw[kind] = degrees / met if met else None
     return {"goal_offset_mm": offset, "goal_yaw_deg": yaw}

@@ -109,14 +109,24 @@ def test_policy_weights_round_trip_and_evaluate(config_file, tmp_path):
 
 def test_goal_places_average_over_every_goal_met_of_each_kind():
     episodes = [
-        {"goal_places": {"rotate": (30.0, 10.0, 2), "flip": (0.0, 0.0, 0)}},
-        {"goal_places": {"rotate": (15.0, 20.0, 1), "flip": (8.0, 4.0, 1)}},
+        {
+            "met": {"rotate": 2, "flip": 0},
+            "goal_places": {"rotate": (30.0, 10.0), "flip": (0.0, 0.0)},
+        },
+        {
+            "met": {"rotate": 1, "flip": 1},
+            "goal_places": {"rotate": (15.0, 20.0), "flip": (8.0, 4.0)},
+        },
     ]
     assert goal_places(episodes) == {
         "goal_offset_mm": {"rotate": 15.0, "flip": 8.0},
         "goal_yaw_deg": {"rotate": 10.0, "flip": 4.0},
     }
-    assert goal_places([{"goal_places": {"rotate": (0.0, 0.0, 0), "flip": (0.0, 0.0, 0)}}]) == {
+    never = {
+        "met": {"rotate": 0, "flip": 0},
+        "goal_places": {"rotate": (0.0, 0.0), "flip": (0.0, 0.0)},
+    }
+    assert goal_places([never]) == {
         "goal_offset_mm": {"rotate": None, "flip": None},
         "goal_yaw_deg": {"rotate": None, "flip": None},
     }

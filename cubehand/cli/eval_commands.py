@@ -101,6 +101,9 @@ def _cell(value: object) -> str:
 
 
 def _pair_or_value(item: object) -> str:
+    """``met/tried`` for a pair, one decimal for a float, ``-`` for None."""
     if isinstance(item, tuple | list) and len(item) == 2:
         return f"{item[0]}/{item[1]}"
-    return "-" if item is None else f"{item:.1f}" if isinstance(item, float) else str(item)
+    if item is None:
+        return "-"
+    return f"{item:.1f}" if isinstance(item, float) else str(item)

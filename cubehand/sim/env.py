@@ -305,8 +305,8 @@ class CubeEnv(gym.Env):
         self.met = {"rotate": 0, "flip": 0}
         self.flips: dict[str, list[int]] = {}  # direction: [met, tried]
         #: Where met goals left the cube, by goal kind: [sum of mm off its rest point, sum
-        #: of degrees off square with the hand, goals].
-        self.goal_places: dict[str, list[float]] = {"rotate": [0.0, 0.0, 0], "flip": [0.0, 0.0, 0]}
+        #: of degrees off square with the hand] over the :attr:`met` goals of that kind.
+        self.goal_places: dict[str, list[float]] = {"rotate": [0.0, 0.0], "flip": [0.0, 0.0]}
         self._flip_direction: str | None = None
         self.moves: list[Move] = []
         self.goal: Goal | None = None
@@ -587,7 +587,6 @@ class CubeEnv(gym.Env):
         place = self.goal_places[self.goal.kind]
         place[0] += 1000.0 * float(np.linalg.norm(self._cube_in_palm()))
         place[1] += float(np.degrees(yaw_off_square(self._cube_in_hand())))
-        place[2] += 1
 
     def _goal_distance(self) -> float:
         if self.goal is None:
