@@ -175,7 +175,7 @@ class TrainingRun:
 
     def _episode_end(self, index: int, info: dict[str, Any]) -> None:
         self.recent.append(info)
-        if self.adr is not None:
+        if self.adr is not None and (self.adr.config.count_restarts or not info.get("restarted")):
             self.adr.record(info.get("episode_tag"), info["successes"])
         if self.flip_curriculum is not None:
             self.flip_curriculum.record(info["flips"])

@@ -20,6 +20,7 @@ from cubehand.evaluation import (
 )
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.scene import SceneConfig
+from cubehand.skills.adr import Boundary
 from cubehand.skills.policy import NetworkConfig, Policy
 from cubehand.skills.ppo import RolloutStats
 from cubehand.training import (
@@ -416,6 +417,18 @@ def test_the_restart_reach_counts_restarted_episodes_that_met_a_goal(yaml_file, 
     run._episode_end(0, missed | {"restarted": True})
     run._episode_end(0, missed | {"restarted": True})
     assert run.restart_reach.value == 0.0
+
+
+def test_adr_can_leave_restarted_episodes_out_of_its_buffers(yaml_file, tmp_path):
+    episode = {"attempts": {"rotate": 1, "flip": 0}, "met": {"rotate": 0, "flip": 0},
+               "flips": {}, "failure": "timeout", "successes": 0}  # fmt: skip
+    for count_restarts, kept in ((True, 2), (False, 1)):
+        adr = {"buffer_size": 5, "count_restarts": count_restarts}
+        run = TrainingRun(load_train_config(yaml_file(TINY | {"adr": adr})), tmp_path / "run")
+        boundary = Boundary(next(iter(run.adr.ranges)), "high")
+        run._episode_end(0, episode | {"episode_tag": boundary, "restarted": True})
+        run._episode_end(0, episode | {"episode_tag": boundary, "restarted": False})
+        assert len(run.adr.buffers[(boundary.name, "high")]) == kept
 
 
 def test_the_greedy_actor_restarts_the_memory_where_the_environment_says_so():

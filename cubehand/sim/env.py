@@ -155,6 +155,12 @@ class EnvConfig(BaseModel):
     restart_poses: int = Field(
         256, ge=1, description="goal_restarts: how many of the newest goal poses are kept"
     )
+    restart_rotate_probability: float | None = Field(
+        None, ge=0, le=1,
+        description="goal_restarts: the curriculum's rotate_probability for every goal of a "
+        "restarted episode (rotations from the places goals leave the cube, which chains "
+        "of flips rarely offer while rotations fail there); null: rotate_probability",
+    )  # fmt: skip
     restart_blend: tuple[float, float] = Field(
         (1.0, 1.0),
         description="goal_restarts: how far a restart goes from the episode's settled start "
@@ -338,6 +344,14 @@ class CubeEnv(gym.Env):
         qpos[3:7] = turned  # qpos is a view of the cube's free joint
         mujoco.mj_forward(self.scene.model, self.data)
 
+    def _rotate_probability(self) -> float:
+        """The curriculum's chance of a rotation (``restart_rotate_probability`` in a
+        restarted episode)."""
+        restarted = self.config.restart_rotate_probability
+        if self.restarted and restarted is not None:
+            return restarted
+        return self.config.rotate_probability
+
     def _draw_goal_pose(self) -> GoalPose | None:
         """A recorded goal pose to start from (``goal_restarts``), or ``None``; draws nothing
         while restarts are off."""
@@ -500,7 +514,7 @@ class CubeEnv(gym.Env):
         else:
             weights = self._side_weights(cube)
             self.goal = curriculum_goal(
-                up_face(cube), self.np_random, self.config.rotate_probability, weights
+                up_face(cube), self.np_random, self._rotate_probability(), weights
             )
         self.goal_steps = 0
         self.goal_angles = self._aligned_angles()

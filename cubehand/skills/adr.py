@@ -32,6 +32,12 @@ class AdrConfig(BaseModel):
     buffer_size: int = Field(240, ge=1, description="m, results per boundary decision")
     high_threshold: float = Field(20.0, description="t_H: widen when the mean is at least this")
     low_threshold: float = Field(10.0, description="t_L: narrow when the mean is at most this")
+    count_restarts: bool = Field(
+        True,
+        description="whether episodes restarted from a recorded goal pose (env.goal_restarts) "
+        "count toward the boundary buffers; false: only episodes started on the open hand, "
+        "as evaluations start, so that the restarts' own curriculum does not move the ranges",
+    )
 
 
 @dataclass(frozen=True)

@@ -562,6 +562,23 @@ def test_restarts_can_go_part_way_from_the_settled_start_to_the_goal_pose():
     assert np.allclose(exact.data.qpos[exact._joint_qpos], (start.joints + pose.joints) / 2)
 
 
+def test_restarted_episodes_can_draw_rotations_at_their_own_rate():
+    config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", rotate_probability=0.0,
+                       goal_restarts=1.0, restart_rotate_probability=1.0)  # fmt: skip
+    env = CubeEnv(config)
+    env.reset(seed=0)
+    assert not env.restarted and env.goal.kind == "flip"  # a fresh episode: rotate_probability
+    env._record_goal_pose()
+    for seed in range(1, 4):
+        env.reset(seed=seed)
+        assert env.restarted and env.goal.kind == "rotate"
+    plain = CubeEnv(config.model_copy(update={"restart_rotate_probability": None}))
+    plain.reset(seed=0)
+    plain._record_goal_pose()
+    plain.reset(seed=1)
+    assert plain.restarted and plain.goal.kind == "flip"
+
+
 def test_a_goal_pose_with_another_face_up_restarts_the_locked_cube_with_its_hinge_up():
     env = CubeEnv(EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", goal_restarts=1.0))
     env.reset(seed=0)
