@@ -19,6 +19,7 @@ from safetensors.torch import load_file, save_file
 
 from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
+from cubehand.sim.goal_places import goal_places
 from cubehand.sim.randomization import PARAMETERS, check_range
 from cubehand.sim.scene import SceneConfig
 from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, sum_flip_outcomes
@@ -249,17 +250,3 @@ def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> d
         "seed": seed,
         "release_steps": config.release_steps,
     }
-
-
-def goal_places(episodes: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
-    """Where met goals left the cube, by goal kind: mean mm off its rest point on the palm
-    (``goal_offset_mm``) and mean degrees turned off square with the hand
-    (``goal_yaw_deg``); None for a kind never met. The next goal starts from there."""
-    offset: dict[str, float | None] = {}
-    yaw: dict[str, float | None] = {}
-    for kind in ("rotate", "flip"):
-        met = sum(e["met"][kind] for e in episodes)
-        mm, degrees = (sum(e["goal_places"][kind][i] for e in episodes) for i in (0, 1))
-        offset[kind] = mm / met if met else None
-        yaw[kind] = degrees / met if met else None
-    return {"goal_offset_mm": offset, "goal_yaw_deg": yaw}

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from cubehand.config_files import load_yaml_config
 from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
+from cubehand.sim.goal_places import goal_places
 from cubehand.sim.randomization import PARAMETER_BY_NAME, PARAMETERS
 from cubehand.skills.adr import ADR, AdrConfig, AdrParameter
 from cubehand.skills.flip_curriculum import (
@@ -282,10 +283,15 @@ class TrainingRun:
             record["drop_rate"] = float(np.mean([e["failure"] == "drop" for e in episodes]))
             # direction: [met, tried]
             record["flip_directions"] = sum_flip_outcomes(e["flips"] for e in episodes)
-            restarted = [e["successes"] for e in episodes if e.get("restarted")]
+            record.update(goal_places(episodes))
+            restarted = [e for e in episodes if e.get("restarted")]
             if restarted:  # episodes started from a recorded goal pose (``goal_restarts``)
                 record["restarted_episodes"] = len(restarted)
-                record["restarted_mean_successes"] = float(np.mean(restarted))
+                record["restarted_mean_successes"] = float(
+                    np.mean([e["successes"] for e in restarted])
+                )
+                record["restarted_rotate_met"] = sum(e["met"]["rotate"] for e in restarted)
+                record["restarted_rotate_tried"] = sum(e["attempts"]["rotate"] for e in restarted)
             shares = [e["restart_share"] for e in episodes if e.get("restart_share") is not None]
             if shares and min(shares) < 1.0:  # blended restarts (``restart_blend``)
                 far = [e["successes"] for e in episodes if (e.get("restart_share") or 0) >= 0.5]

@@ -1,6 +1,7 @@
 """A policy run's log (``runs/NAME/log.jsonl``) pooled over windows of environment steps:
 the figures a person compares between the start and the end of a run (goals per episode,
-fresh and restarted, rotate and flip rates by direction, drops, entropy)."""
+fresh and restarted, rotate and flip rates by direction, where met goals left the cube,
+drops, entropy, the restart curriculum's reach)."""
 
 from __future__ import annotations
 
@@ -29,9 +30,15 @@ class WindowSummary:
     flip_directions: dict[str, list[int]] = field(
         default_factory=lambda: {name: [0, 0] for name in FLIP_DIRECTIONS}
     )
+    #: mm off its rest point at which met goals left the cube: [sum, goals] by kind (logs
+    #: with ``goal_offset_mm``)
+    left_mm: dict[str, list[float]] = field(
+        default_factory=lambda: {"rotate": [0.0, 0], "flip": [0.0, 0]}
+    )
     drops: int = 0
     entropy_sum: float = 0.0
     adr_entropy: float | None = None  # at the window's last rollout, where ADR is on
+    restart_reach: float | None = None  # ... and where the restart curriculum is on
 
     def add(self, record: dict) -> None:
         """Pool one rollout's record into the window."""
@@ -40,6 +47,7 @@ class WindowSummary:
         self.rollouts += 1
         self.entropy_sum += float(record.get("entropy") or 0.0)
         self.adr_entropy = record.get("adr_entropy", self.adr_entropy)
+        self.restart_reach = record.get("restart_reach", self.restart_reach)
         self.episodes += episodes
         self.goals += (record.get("mean_successes") or 0.0) * episodes
         restarted = int(record.get("restarted_episodes") or 0)
@@ -50,6 +58,10 @@ class WindowSummary:
             met, tried = goal_counts(record, kind)
             pair[0] += met
             pair[1] += tried
+            offset = (record.get("goal_offset_mm") or {}).get(kind)
+            if offset is not None:
+                self.left_mm[kind][0] += offset * met
+                self.left_mm[kind][1] += met
         for name, (met, tried) in (record.get("flip_directions") or {}).items():
             counts = self.flip_directions.setdefault(name, [0, 0])
             counts[0] += int(met)
@@ -76,6 +88,8 @@ class WindowSummary:
             "flip_directions": self.flip_directions,
             "drops": self.drops,
             "adr_entropy": self.adr_entropy,
+            "restart_reach": self.restart_reach,
+            "goal_offset_mm": {kind: _ratio(*pair) for kind, pair in self.left_mm.items()},
         }
 
 
@@ -140,9 +154,13 @@ def markdown_table(windows: list[dict]) -> str:
     def rate(value: float | None) -> str:
         return "-" if value is None else f"{value:.3f}"
 
+    def places(offsets: dict[str, float | None]) -> str:
+        return " / ".join("-" if offsets[k] is None else f"{offsets[k]:.1f}" for k in offsets)
+
     header = ("| steps | episodes | goals per episode (fresh / restarted) | rotate | flip | "
-              + " | ".join(FLIP_DIRECTIONS) + " | drops | entropy | ADR entropy |")  # fmt: skip
-    lines = [header, "|" + "---|" * (9 + len(FLIP_DIRECTIONS) - 1)]
+              + " | ".join(FLIP_DIRECTIONS) + " | left at, mm (rotate / flip) | drops | entropy "
+              "| ADR entropy | restart reach |")  # fmt: skip
+    lines = [header, "|" + "---|" * (11 + len(FLIP_DIRECTIONS) - 1)]
     for w in windows:
         directions = " | ".join(
             "{}/{}".format(*w["flip_directions"].get(name, [0, 0])) for name in FLIP_DIRECTIONS
@@ -153,7 +171,7 @@ def markdown_table(windows: list[dict]) -> str:
             f"{rate(w['goals_per_restarted_episode'])}) "
             f"| {rate(w['rotate_success_rate'])} ({w['rotate'][0]:.0f}/{w['rotate'][1]:.0f}) "
             f"| {rate(w['flip_success_rate'])} ({w['flip'][0]:.0f}/{w['flip'][1]:.0f}) "
-            f"| {directions} | {rate(w['drop_rate'])} | {rate(w['entropy'])} "
-            f"| {rate(w['adr_entropy'])} |"
+            f"| {directions} | {places(w['goal_offset_mm'])} | {rate(w['drop_rate'])} "
+            f"| {rate(w['entropy'])} | {rate(w['adr_entropy'])} | {rate(w['restart_reach'])} |"
         )
     return "\n".join(lines) + "\n"

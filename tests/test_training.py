@@ -12,7 +12,6 @@ from cubehand.evaluation import (
     GreedyActor,
     evaluate_policy,
     evaluation_env,
-    goal_places,
     load_policy,
     load_weights_into,
     physics_ranges,
@@ -106,31 +105,6 @@ def test_policy_weights_round_trip_and_evaluate(config_file, tmp_path):
         never_met = not (result[f"{kind}_success_rate"] or 0.0)
         assert (result["goal_offset_mm"][kind] is None) == never_met
         assert (result["goal_yaw_deg"][kind] is None) == never_met
-
-
-def test_goal_places_average_over_every_goal_met_of_each_kind():
-    episodes = [
-        {
-            "met": {"rotate": 2, "flip": 0},
-            "goal_places": {"rotate": (30.0, 10.0), "flip": (0.0, 0.0)},
-        },
-        {
-            "met": {"rotate": 1, "flip": 1},
-            "goal_places": {"rotate": (15.0, 20.0), "flip": (8.0, 4.0)},
-        },
-    ]
-    assert goal_places(episodes) == {
-        "goal_offset_mm": {"rotate": 15.0, "flip": 8.0},
-        "goal_yaw_deg": {"rotate": 10.0, "flip": 4.0},
-    }
-    never = {
-        "met": {"rotate": 0, "flip": 0},
-        "goal_places": {"rotate": (0.0, 0.0), "flip": (0.0, 0.0)},
-    }
-    assert goal_places([never]) == {
-        "goal_offset_mm": {"rotate": None, "flip": None},
-        "goal_yaw_deg": {"rotate": None, "flip": None},
-    }
 
 
 @pytest.mark.parametrize(
@@ -383,13 +357,21 @@ def test_cli_measures_update_noise(capsys, config_file, tmp_path):
 def test_episodes_restarted_from_goal_poses_are_counted_apart(yaml_file, tmp_path):
     run = TrainingRun(load_train_config(yaml_file(TINY)), tmp_path / "run")
     info = {"attempts": {"rotate": 1, "flip": 0}, "met": {"rotate": 1, "flip": 0},
-            "flips": {}, "failure": "timeout"}  # fmt: skip
+            "flips": {}, "failure": "timeout",
+            "goal_places": {"rotate": (30.0, 6.0), "flip": (0.0, 0.0)}}  # fmt: skip
+    missed = {
+        "met": {"rotate": 0, "flip": 0},
+        "goal_places": {"rotate": (0.0, 0.0), "flip": (0.0, 0.0)},
+    }
     run.recent = [info | {"successes": 1, "restarted": False},
                   info | {"successes": 3, "restarted": True},
-                  info | {"successes": 0, "restarted": True}]  # fmt: skip
+                  info | missed | {"successes": 0, "restarted": True}]  # fmt: skip
     record = run._log_record(RolloutStats(steps=16, mean_reward=0.0), 1.0)
     assert record["mean_successes"] == pytest.approx(4 / 3)
     assert record["restarted_episodes"] == 2 and record["restarted_mean_successes"] == 1.5
+    assert record["restarted_rotate_met"] == 1 and record["restarted_rotate_tried"] == 2
+    assert record["goal_offset_mm"] == {"rotate": 30.0, "flip": None}  # two rotations met
+    assert record["goal_yaw_deg"]["rotate"] == 6.0
     run.recent = [info | {"successes": 1, "restarted": False}]
     assert "restarted_episodes" not in run._log_record(RolloutStats(16, 0.0), 1.0)
     assert "restarted_mean_share" not in record  # every restart at the goal pose itself
