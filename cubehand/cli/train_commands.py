@@ -100,8 +100,8 @@ def summary(
     out: Annotated[Path | None, typer.Option(help="also write the table to this .md")] = None,
 ) -> None:
     """Pool a run's log over windows of environment steps: goals per episode (fresh and
-    restarted), rotate and flip rates (by direction), drops and entropy, as in training
-    (sampled actions)."""
+    restarted), rotate and flip rates (by direction), where met goals left the cube, drops,
+    entropy and the restart reach, as in training (sampled actions)."""
     windows = summarize(read_log(log), window, since)
     table = markdown_table(windows)
     if out is not None:
