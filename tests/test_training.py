@@ -18,6 +18,7 @@ from cubehand.evaluation import (
     save_policy,
 )
 from cubehand.sim.env import EnvConfig, observation_sizes
+from cubehand.sim.randomization import check_range
 from cubehand.sim.scene import SceneConfig
 from cubehand.skills.adr import Boundary
 from cubehand.skills.policy import NetworkConfig, Policy
@@ -136,6 +137,12 @@ def test_missing_files_are_named(tmp_path):
 def test_physics_files(tmp_path):
     assert physics_ranges("nominal") == {}
     assert "cube_mass" in physics_ranges("heldout")
+    wide, heldout = physics_ranges("wide"), physics_ranges("heldout")
+    assert set(wide) == set(heldout)
+    for name, (low, high) in wide.items():  # at least as wide, and valid
+        assert low <= heldout[name][0] and high >= heldout[name][1]
+        assert check_range(name, (low, high)) == (low, high)
+    assert wide["cube_mass"] == (0.5, 1.5) and wide["timestep"] == (0.9, 1.1)
     path = tmp_path / "physics.yaml"
     path.write_text("cube_mass: 1.2\ncontact_friction: [0.8, 1.1]\n")
     assert physics_ranges(str(path)) == {"cube_mass": (1.2, 1.2), "contact_friction": (0.8, 1.1)}

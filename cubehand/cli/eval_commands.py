@@ -36,7 +36,9 @@ def eval_policy(
     cube: Annotated[CubeModel, typer.Option(help="full or locked")] = "full",
     episodes: Annotated[int, typer.Option(help="episodes in all")] = 100,
     seed: Annotated[int, typer.Option(help="evaluation seed (never used in training)")] = 0,
-    physics: Annotated[str, typer.Option(help="nominal, heldout, or a YAML file")] = "nominal",
+    physics: Annotated[
+        str, typer.Option(help="nominal, heldout (+-25%), wide (+-50%), or a YAML file")
+    ] = "nominal",
     perturb: Annotated[PerturbationName | None, typer.Option(help="a perturbation")] = None,
     envs: Annotated[int, typer.Option(help="environments run side by side")] = 8,
     goal_timeout: Annotated[int, typer.Option(help="control steps allowed per goal")] = 800,
