@@ -46,8 +46,9 @@ HELDOUT_RANGES: dict[str, tuple[float, float]] = {
 
 #: Wide physics: every model parameter scaled within +-50% (inside its hard limits: gravity
 #: and the timestep stop at +-20% and +-10%), up to two steps of action latency, half a bin
-#: of action noise and more observation noise: beyond the ranges any ADR run has reached for
-#: most parameters, where ``heldout`` now lies inside them. Fixed, like ``heldout``.
+#: of action noise and more observation noise than ``heldout``: beyond the ranges ADR runs
+#: have reached for the scaled parameters (``heldout`` now lies inside them), not for the
+#: observation noise. Fixed, like ``heldout``.
 WIDE_RANGES: dict[str, tuple[float, float]] = {
     **{
         p.name: (max(p.limits[0], 0.5), min(p.limits[1], 1.5))
