@@ -29,37 +29,37 @@ from cubehand.training import EVAL_SEED_OFFSET, CheckpointError, ConfigError, lo
 
 SHIPPED_WEIGHTS = Path(__file__).parent / "skills" / "weights" / "policy.safetensors"
 
+
+def physics_within(
+    spread: float, latency: float, action_noise: float, observation_noise: float
+) -> dict[str, tuple[float, float]]:
+    """Every model parameter scaled within +-``spread`` (inside its hard limits), action
+    latency up to ``latency`` steps, action noise up to ``action_noise`` bins, observation
+    noise and bias up to ``observation_noise``."""
+    return {
+        **{
+            p.name: (max(p.limits[0], 1.0 - spread), min(p.limits[1], 1.0 + spread))
+            for p in PARAMETERS
+            if p.target == "model"
+        },
+        "action_latency": (0.0, latency),
+        "action_noise": (0.0, action_noise),
+        "obs_noise": (0.0, observation_noise),
+        "obs_bias": (0.0, observation_noise),
+    }
+
+
 #: Held-out physics: every model parameter scaled within +-25% (inside its hard limits),
 #: up to one step of action latency and light observation noise. Fixed and documented;
 #: training's ADR ranges are logged separately and never set from this.
-HELDOUT_RANGES: dict[str, tuple[float, float]] = {
-    **{
-        p.name: (max(p.limits[0], 0.75), min(p.limits[1], 1.25))
-        for p in PARAMETERS
-        if p.target == "model"
-    },
-    "action_latency": (0.0, 1.0),
-    "action_noise": (0.0, 0.3),
-    "obs_noise": (0.0, 0.002),
-    "obs_bias": (0.0, 0.002),
-}
+HELDOUT_RANGES = physics_within(0.25, latency=1.0, action_noise=0.3, observation_noise=0.002)
 
 #: Wide physics: every model parameter scaled within +-50% (inside its hard limits: gravity
 #: and the timestep stop at +-20% and +-10%), up to two steps of action latency, half a bin
 #: of action noise and more observation noise than ``heldout``: beyond the ranges ADR runs
 #: have reached for the scaled parameters (``heldout`` now lies inside them), not for the
 #: observation noise. Fixed, like ``heldout``.
-WIDE_RANGES: dict[str, tuple[float, float]] = {
-    **{
-        p.name: (max(p.limits[0], 0.5), min(p.limits[1], 1.5))
-        for p in PARAMETERS
-        if p.target == "model"
-    },
-    "action_latency": (0.0, 2.0),
-    "action_noise": (0.0, 0.5),
-    "obs_noise": (0.0, 0.005),
-    "obs_bias": (0.0, 0.005),
-}
+WIDE_RANGES = physics_within(0.5, latency=2.0, action_noise=0.5, observation_noise=0.005)
 
 
 class LoadedPolicy(NamedTuple):
