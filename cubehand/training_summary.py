@@ -160,7 +160,7 @@ def markdown_table(windows: list[dict]) -> str:
     header = ("| steps | episodes | goals per episode (fresh / restarted) | rotate | flip | "
               + " | ".join(FLIP_DIRECTIONS) + " | left at, mm (rotate / flip) | drops | entropy "
               "| ADR entropy | restart reach |")  # fmt: skip
-    lines = [header, "|" + "---|" * (11 + len(FLIP_DIRECTIONS) - 1)]
+    lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for w in windows:
         directions = " | ".join(
             "{}/{}".format(*w["flip_directions"].get(name, [0, 0])) for name in FLIP_DIRECTIONS
