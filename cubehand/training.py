@@ -185,7 +185,7 @@ class TrainingRun:
         if self.stiffness_ramp is not None:
             self.stiffness_ramp.record(info["met"]["rotate"], info["attempts"]["rotate"])
         if self.start_spread is not None:
-            self.start_spread.record(sum(info["met"].values()), sum(info["attempts"].values()))
+            self.start_spread.record_episode(info["met"], info["attempts"])
         if self.restart_reach is not None and info.get("restarted"):
             # Whether the restart led to a goal at all: later goals of the episode start
             # from where that goal left the hand and say nothing about the restart's share.

@@ -5,15 +5,19 @@ millimetres from its usual place on the palm, turned about the palm normal, and 
 that only ever started from the usual place meets nothing from there. The environment can
 drop the cube displaced and turned at each reset (``EnvConfig.start_offset``,
 ``start_yaw``); this curriculum scales both by a fraction that starts at 0 and steps up by
-``step`` whenever ``window`` goals (of either kind) succeeded at ``widen_at`` or better,
-and back after a window at ``narrow_at`` or worse (the two-threshold rule of ADR,
-``../shared/reference/dactyl-facts.md``). A pure class: no simulator import.
+``step`` whenever ``window`` goals (of either kind, or rotations only: ``goals``) succeeded
+at ``widen_at`` or better, and back after a window at ``narrow_at`` or worse (the
+two-threshold rule of ADR, ``../shared/reference/dactyl-facts.md``). A pure class: no
+simulator import.
 
 The same fraction also drives how far restarts go toward recorded goal poses
 (``TrainConfig.restart_reach``, fed one try per restarted episode).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -29,6 +33,12 @@ class StartSpreadConfig(BaseModel):
     window: int = Field(200, ge=1, description="goals between decisions")
     widen_at: float = Field(0.3, gt=0, le=1, description="goal success rate that widens")
     narrow_at: float = Field(0.1, ge=0, le=1, description="goal success rate that narrows")
+    goals: Literal["all", "rotate"] = Field(
+        "all",
+        description="the goals counted: all (either kind) or rotations only (where flips, "
+        "met from displaced starts about as often as from the usual place, would widen the "
+        "spread past what rotations can follow)",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> StartSpreadConfig:
@@ -48,6 +58,12 @@ class StartSpread(SuccessLadder):
     def value(self) -> float:
         """Fraction of ``start_offset`` and ``start_yaw`` for the next episodes (0 to 1)."""
         return min(self.level * self.config.step, 1.0)
+
+    def record_episode(self, met: Mapping[str, int], tried: Mapping[str, int]) -> None:
+        """Count an episode's goals met and tried by kind (``rotate``, ``flip``), as
+        ``goals`` says."""
+        kinds = ("rotate",) if self.config.goals == "rotate" else tuple(tried)
+        self.record(sum(met.get(k, 0) for k in kinds), sum(tried.get(k, 0) for k in kinds))
 
     @property
     def at_top(self) -> bool:

@@ -42,3 +42,16 @@ def test_config_checks_its_order():
         StartSpreadConfig(widen_at=0.2, narrow_at=0.3)
     with pytest.raises(ValidationError):
         StartSpreadConfig(step=0)
+
+
+def test_episodes_count_every_goal_or_only_rotations():
+    every = StartSpread(StartSpreadConfig(step=0.5, window=4, widen_at=0.5, narrow_at=0.25))
+    rotations = StartSpread(
+        StartSpreadConfig(step=0.5, window=4, widen_at=0.5, narrow_at=0.25, goals="rotate")
+    )
+    for spread in (every, rotations):
+        spread.record_episode({"rotate": 0, "flip": 2}, {"rotate": 2, "flip": 2})
+    assert every.value == 0.5  # 2 of 4 goals met: widens
+    assert rotations.value == 0.0 and rotations.state_dict()["tried"] == 2  # 0 of 2 so far
+    rotations.record_episode({"rotate": 0, "flip": 3}, {"rotate": 2, "flip": 3})
+    assert rotations.value == 0.0 and rotations.level == 0  # 0 of 4 rotations: no widening
