@@ -90,7 +90,8 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     scene = scene.model_copy(update={"perturbation": updates.pop("perturbation", None)})
     # Evaluations end an episode at its first goal timeout, whatever training allowed, start
     # with the cube where it settles by itself on the open hand (never from a recorded goal
-    # pose) and draw flips in all four directions (a training probe may have left some out).
+    # pose; displaced only where ``updates`` ask for it, as ``eval policy --start-offset``)
+    # and draw flips in all four directions (a training probe may have left some out).
     # A goal is judged with the cube anywhere on the palm (the default ``palm_radius``),
     # however near its place training asked for it. The hand opens between goals
     # (``release_steps``) as it did in training.

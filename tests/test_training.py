@@ -164,6 +164,28 @@ def test_cli_train_and_eval(capsys, config_file, tmp_path):
     assert "does not exist" in capsys.readouterr().err
 
 
+def test_cli_evaluates_from_displaced_starts_and_rejects_impossible_ones(
+    capsys, config_file, tmp_path
+):
+    assert main(["train", "policy", "--config", str(config_file), "--runs", str(tmp_path)]) == 0
+    capsys.readouterr()
+    args = ["eval", "policy", "--weights", str(tmp_path / "tiny" / "checkpoint.pt"), "--cube",
+            "locked", "--episodes", "2", "--envs", "2", "--goal-timeout", "5",
+            "--json"]  # fmt: skip
+    assert main(args + ["--start-offset", "0.02", "--start-yaw", "0.3"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["start_offset"] == 0.02 and result["start_yaw"] == 0.3
+    assert main(args + ["--start-offset", "0.05"]) == 2
+    error = capsys.readouterr().err
+    assert "--start-offset must lie in [0, 0.04] m" in error and "Traceback" not in error
+
+
+def test_evaluations_can_drop_the_cube_displaced():
+    trained = EnvConfig(scene=SceneConfig(cube="locked"), start_offset=0.03)
+    assert evaluation_env(trained, "locked").start_offset == 0.0  # training's spread dropped
+    assert evaluation_env(trained, "locked", start_offset=0.01).start_offset == 0.01
+
+
 def test_cli_plots_the_curves(capsys, config_file, tmp_path):
     assert main(["train", "policy", "--config", str(config_file), "--runs", str(tmp_path)]) == 0
     assert (tmp_path / "tiny" / "curves.png").stat().st_size > 1000

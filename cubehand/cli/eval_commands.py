@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -17,6 +18,7 @@ from cubehand.evaluation import (
     load_policy,
     physics_ranges,
 )
+from cubehand.sim.env import MAX_START_OFFSET
 from cubehand.sim.perturbations import PerturbationName
 from cubehand.sim.scene import CubeModel
 from cubehand.solver.errors import CubeError
@@ -50,6 +52,17 @@ def eval_policy(
         int | None,
         typer.Option(help="control steps the hand opens between goals (default: as trained)"),
     ] = None,
+    start_offset: Annotated[
+        float,
+        typer.Option(
+            help="m: drop the cube up to this far from its usual place at each "
+            "episode start (uniform over a disc in the palm plane; at most 0.04)"
+        ),
+    ] = 0.0,
+    start_yaw: Annotated[
+        float,
+        typer.Option(help="rad: and turned about the palm normal up to this much (at most pi)"),
+    ] = 0.0,
     memory_per_goal: Annotated[
         bool | None,
         typer.Option(
@@ -65,9 +78,15 @@ def eval_policy(
         raise CubeError(f"--episodes and --envs must be at least 1, got {episodes} and {envs}")
     if release_steps is not None and release_steps < 0:
         raise CubeError(f"--release-steps must be at least 0, got {release_steps}")
+    if not (0.0 <= start_offset <= MAX_START_OFFSET and 0.0 <= start_yaw <= math.pi):
+        raise CubeError(
+            f"--start-offset must lie in [0, {MAX_START_OFFSET}] m and --start-yaw in [0, pi] "
+            f"rad, got {start_offset} and {start_yaw}"
+        )
     policy, trained = load_policy(weights)
     ranges = physics_ranges(physics)
-    overrides: dict[str, int | bool] = {}
+    overrides: dict[str, int | bool | float] = {"start_offset": start_offset,
+                                                "start_yaw": start_yaw}  # fmt: skip
     if release_steps is not None:
         overrides["release_steps"] = release_steps
     if memory_per_goal is not None:
@@ -84,7 +103,8 @@ def eval_policy(
             on_episode=lambda: progress.advance(task),
         )  # fmt: skip
     result |= {"physics": physics, "perturb": perturb, "goals": goals, "weights": str(weights),
-               "memory_per_goal": config.memory_per_goal}  # fmt: skip
+               "memory_per_goal": config.memory_per_goal, "start_offset": start_offset,
+               "start_yaw": start_yaw}  # fmt: skip
     if as_json:
         print(json.dumps(result))
         return

@@ -59,6 +59,8 @@ from cubehand.solver.state import CubeState
 ACTION_BINS = 11
 PoseSource = Callable[[mujoco.MjModel, mujoco.MjData], tuple[np.ndarray, np.ndarray]]
 Failure = Literal["drop", "timeout", "mismatch", "unstable"]
+#: m: the farthest ``EnvConfig.start_offset`` may drop the cube from its usual place.
+MAX_START_OFFSET = 0.04
 
 
 class EnvConfig(BaseModel):
@@ -135,14 +137,15 @@ class EnvConfig(BaseModel):
         "training; False: the memory goes on from goal to goal",
     )
     start_offset: float = Field(
-        0.0, ge=0, le=0.04,
-        description="training only: the cube is dropped onto the palm up to this far (m, "
-        "uniform over a disc in the palm plane) from its usual place",
+        0.0, ge=0, le=MAX_START_OFFSET,
+        description="the cube is dropped onto the palm up to this far (m, uniform over a "
+        "disc in the palm plane) from its usual place (training, and `eval policy "
+        "--start-offset`)",
     )  # fmt: skip
     start_yaw: float = Field(
         0.0, ge=0, le=np.pi,
-        description="training only: the cube is dropped turned about the palm normal by an "
-        "angle uniform in [-start_yaw, start_yaw] (rad)",
+        description="the cube is dropped turned about the palm normal by an angle uniform "
+        "in [-start_yaw, start_yaw] (rad; training, and `eval policy --start-yaw`)",
     )  # fmt: skip
     goal_restarts: float = Field(
         0.0, ge=0, le=1,
