@@ -250,11 +250,14 @@ class PPOTrainer:
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore what :meth:`state_dict` saved."""
+        """Restore what :meth:`state_dict` saved. The learning rate stays this trainer's
+        configured one (a resumed run may change it), not the one saved with the optimizer."""
         self.policy.load_state_dict(state["policy"])
         self.value.load_state_dict(state["value"])
         self.return_norm.load_state_dict(state["return_norm"])
         self.optimizer.load_state_dict(state["optimizer"])
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.config.learning_rate
         self.steps = int(state["steps"])
         self.generator.set_state(state["torch_generator"])
 

@@ -131,6 +131,18 @@ def test_resuming_from_a_checkpoint_continues_identically():
         assert torch.equal(pa, pb)
 
 
+def test_a_resumed_run_takes_its_configured_learning_rate():
+    a = PPOTrainer(ToyVectorEnv(4), SIZES, SMALL, seed=1)
+    a.train_rollout()
+    slower = SMALL.model_copy(update={"learning_rate": 1e-4})
+    b = PPOTrainer(ToyVectorEnv(4), SIZES, slower, seed=1)
+    b.load_state_dict(a.state_dict())
+    assert [group["lr"] for group in b.optimizer.param_groups] == [1e-4] * len(
+        b.optimizer.param_groups
+    )
+    assert b.optimizer.state_dict()["state"]  # Adam's moments came with the checkpoint
+
+
 def test_the_update_replays_the_rollouts_probabilities_exactly():
     trainer = PPOTrainer(ToyVectorEnv(4), SIZES, SMALL, seed=1)
     for _ in range(2):  # the second rollout runs with moved observation statistics
