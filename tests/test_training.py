@@ -160,6 +160,10 @@ def test_cli_train_and_eval(capsys, config_file, tmp_path):
     assert result["episodes"] == 2 and result["memory_per_goal"] is False  # as trained
     assert main(args + ["--memory-per-goal"]) == 0
     assert json.loads(capsys.readouterr().out)["memory_per_goal"] is True
+    assert result["release_pose"] == "flat"  # as trained
+    assert main(args + ["--release-pose", "start", "--release-steps", "2"]) == 0
+    opened = json.loads(capsys.readouterr().out)
+    assert opened["release_pose"] == "start" and opened["release_steps"] == 2
     assert main(["train", "policy", "--config", str(tmp_path / "none.yaml")]) == 2
     assert "does not exist" in capsys.readouterr().err
 

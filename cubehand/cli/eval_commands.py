@@ -52,6 +52,13 @@ def eval_policy(
         int | None,
         typer.Option(help="control steps the hand opens between goals (default: as trained)"),
     ] = None,
+    release_pose: Annotated[
+        Literal["flat", "start"] | None,
+        typer.Option(
+            help="where the hand goes while it opens between goals: flat, or start (fingers "
+            "curled round the cube; default: as trained)"
+        ),
+    ] = None,
     start_offset: Annotated[
         float,
         typer.Option(
@@ -85,10 +92,13 @@ def eval_policy(
         )
     policy, trained = load_policy(weights)
     ranges = physics_ranges(physics)
-    overrides: dict[str, int | bool | float] = {"start_offset": start_offset,
-                                                "start_yaw": start_yaw}  # fmt: skip
+    overrides: dict[str, int | bool | float | str] = {
+        "start_offset": start_offset, "start_yaw": start_yaw
+    }  # fmt: skip
     if release_steps is not None:
         overrides["release_steps"] = release_steps
+    if release_pose is not None:
+        overrides["release_pose"] = release_pose
     if memory_per_goal is not None:
         overrides["memory_per_goal"] = memory_per_goal
     config = evaluation_env(
@@ -104,7 +114,7 @@ def eval_policy(
         )  # fmt: skip
     result |= {"physics": physics, "perturb": perturb, "goals": goals, "weights": str(weights),
                "memory_per_goal": config.memory_per_goal, "start_offset": start_offset,
-               "start_yaw": start_yaw}  # fmt: skip
+               "start_yaw": start_yaw, "release_pose": config.release_pose}  # fmt: skip
     if as_json:
         print(json.dumps(result))
         return

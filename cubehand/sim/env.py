@@ -129,6 +129,12 @@ class EnvConfig(BaseModel):
         "with the cube wherever it settled (info 'released': the policy's memory restarts). "
         "0: the policy goes on from where the goal left the hand",
     )
+    release_pose: Literal["flat", "start"] = Field(
+        "flat",
+        description="where the joint targets go while the hand opens between goals: flat (the "
+        "open hand; the cube settles on the palm) or start (the start pose at once, fingers "
+        "curled round the cube, so that it is not left on a flat palm it can roll off)",
+    )
     memory_per_goal: bool = Field(
         False,
         description="the policy's memory (its LSTM state) restarts at each goal met, as it "
@@ -421,12 +427,17 @@ class CubeEnv(gym.Env):
         self._pending: deque[np.ndarray] = deque([np.zeros(len(self.target))] * latency)
 
     def _release(self) -> None:
-        """Open the hand for ``release_steps`` control steps, then take the start pose."""
-        flat = rest_ctrl(self.scene)
+        """Open the hand (``release_pose``) for ``release_steps`` control steps, then take the
+        start pose."""
+        if self.config.release_pose == "start":
+            self._start_hand()
+            hold = self.target.copy()
+        else:
+            hold = rest_ctrl(self.scene)
         report = self.on_release_step or (lambda _done: None)
         report(0)
         for done in range(1, self.config.release_steps + 1):
-            self._command(flat)
+            self._command(hold)
             run_substeps(self.scene, self.data)
             self.moves += self.tracker.update(self._model_angles())
             report(done)

@@ -449,6 +449,23 @@ def test_after_a_goal_the_hand_opens_and_the_next_goal_starts_afresh():
     assert info["released"] and info["successes"] == 2 and info["failure"] is None
 
 
+def test_the_hand_can_open_into_its_start_pose_round_the_cube():
+    config = EnvConfig(scene=SceneConfig(cube="full"), start_pose="mid", release_steps=12,
+                       release_pose="start", rotate_probability=1.0)  # fmt: skip
+    env = CubeEnv(config)
+    env.reset(seed=3)
+    flat = rest_ctrl(env.scene)
+    middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
+    env.target = middle * 0.3 + flat * 0.7
+    controls = []
+    env.on_release_step = lambda done: controls.append(env.data.ctrl[env.scene.hand_actuators])
+    info, _ = _turn_top_to_goal(env)
+    assert info["released"] and info["successes"] == 1 and len(controls) == 13
+    assert all(np.allclose(ctrl, middle) for ctrl in controls[1:])  # never the flat hand
+    assert not np.allclose(middle, flat)
+    assert env.goal_steps == 0 and np.allclose(env.target, middle)
+
+
 def test_the_cube_can_start_moved_and_turned_on_the_palm_and_follows_the_seed():
     plain = CubeEnv(EnvConfig(scene=SceneConfig(cube="full")))
     plain.reset(seed=0)
