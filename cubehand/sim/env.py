@@ -427,13 +427,10 @@ class CubeEnv(gym.Env):
         self._pending: deque[np.ndarray] = deque([np.zeros(len(self.target))] * latency)
 
     def _release(self) -> None:
-        """Open the hand (``release_pose``) for ``release_steps`` control steps, then take the
-        start pose."""
-        if self.config.release_pose == "start":
-            self._start_hand()
-            hold = self.target.copy()
-        else:
-            hold = rest_ctrl(self.scene)
+        """Open the hand for ``release_steps`` control steps, to the flat hand or straight to
+        the start pose (``release_pose``); the start pose's targets are then in place."""
+        self._start_hand()  # one draw, so the opening holds the very pose the next goal starts
+        hold = self.target.copy() if self.config.release_pose == "start" else rest_ctrl(self.scene)
         report = self.on_release_step or (lambda _done: None)
         report(0)
         for done in range(1, self.config.release_steps + 1):
@@ -443,7 +440,6 @@ class CubeEnv(gym.Env):
             report(done)
         self.state = self.tracker.state
         self._read_hand_frame()
-        self._start_hand()
         self.goal_steps = 0
         self._distance = self._goal_distance()
         self._potential = self._pose_potential()
