@@ -20,6 +20,7 @@ from safetensors.torch import load_file, save_file
 from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.goal_places import goal_places
+from cubehand.sim.goal_sequels import sum_goal_sequels
 from cubehand.sim.randomization import PARAMETERS, check_range
 from cubehand.sim.scene import SceneConfig
 from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, sum_flip_outcomes
@@ -265,6 +266,7 @@ def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> d
         "flip_success_rate": rate("flip"),
         "drop_rate": float(np.mean([e["failure"] == "drop" for e in episodes])),
         "flip_directions": sum_flip_outcomes(e["flips"] for e in episodes),
+        "goal_sequels": sum_goal_sequels(e["sequels"] for e in episodes),
         **goal_places(episodes),
         "cube": config.scene.cube,
         "seed": seed,

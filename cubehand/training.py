@@ -22,6 +22,7 @@ from cubehand.config_files import load_yaml_config
 from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.goal_places import goal_places
+from cubehand.sim.goal_sequels import sum_goal_sequels
 from cubehand.sim.randomization import PARAMETER_BY_NAME, PARAMETERS
 from cubehand.skills.adr import ADR, AdrConfig, AdrParameter
 from cubehand.skills.flip_curriculum import (
@@ -184,7 +185,8 @@ class TrainingRun:
             self.layer_lock.record(info["met"]["rotate"], info["attempts"]["rotate"])
         if self.stiffness_ramp is not None:
             self.stiffness_ramp.record(info["met"]["rotate"], info["attempts"]["rotate"])
-        if self.start_spread is not None:
+        if self.start_spread is not None and not info.get("restarted"):
+            # The spread displaces fresh starts only; restarts begin at recorded goal poses.
             self.start_spread.record_episode(info["met"], info["attempts"])
         if self.restart_reach is not None and info.get("restarted"):
             # Whether the restart led to a goal at all: later goals of the episode start
@@ -283,6 +285,7 @@ class TrainingRun:
             record["drop_rate"] = float(np.mean([e["failure"] == "drop" for e in episodes]))
             # direction: [met, tried]
             record["flip_directions"] = sum_flip_outcomes(e["flips"] for e in episodes)
+            record["goal_sequels"] = sum_goal_sequels(e["sequels"] for e in episodes)
             record.update(goal_places(episodes))
             restarted = [e for e in episodes if e.get("restarted")]
             if restarted:  # episodes started from a recorded goal pose (``goal_restarts``)

@@ -1,7 +1,7 @@
 """A policy run's log (``runs/NAME/log.jsonl``) pooled over windows of environment steps:
 the figures a person compares between the start and the end of a run (goals per episode,
-fresh and restarted, rotate and flip rates by direction, where met goals left the cube,
-drops, entropy, the restart curriculum's reach)."""
+fresh and restarted, rotate and flip rates by direction, rotations by what came before
+them, where met goals left the cube, drops, entropy, the restart curriculum's reach)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,9 @@ class WindowSummary:
     left_mm: dict[str, list[float]] = field(
         default_factory=lambda: {"rotate": [0.0, 0], "flip": [0.0, 0]}
     )
+    #: goals by what came before them, ``"before>kind"``: [met, tried] (logs with
+    #: ``goal_sequels``)
+    sequels: dict[str, list[int]] = field(default_factory=dict)
     drops: int = 0
     entropy_sum: float = 0.0
     adr_entropy: float | None = None  # at the window's last rollout, where ADR is on
@@ -62,10 +65,14 @@ class WindowSummary:
             if offset is not None:
                 self.left_mm[kind][0] += offset * met
                 self.left_mm[kind][1] += met
-        for name, (met, tried) in (record.get("flip_directions") or {}).items():
-            counts = self.flip_directions.setdefault(name, [0, 0])
-            counts[0] += int(met)
-            counts[1] += int(tried)
+        for pooled, logged in (
+            (self.flip_directions, record.get("flip_directions")),
+            (self.sequels, record.get("goal_sequels")),
+        ):
+            for name, (met, tried) in (logged or {}).items():
+                counts = pooled.setdefault(name, [0, 0])
+                counts[0] += int(met)
+                counts[1] += int(tried)
 
     def figures(self) -> dict:
         """Rates and means of the window, with its raw counts."""
@@ -86,6 +93,7 @@ class WindowSummary:
             "rotate": self.rotate,
             "flip": self.flip,
             "flip_directions": self.flip_directions,
+            "goal_sequels": self.sequels,
             "drops": self.drops,
             "adr_entropy": self.adr_entropy,
             "restart_reach": self.restart_reach,
@@ -158,12 +166,17 @@ def markdown_table(windows: list[dict]) -> str:
         return " / ".join("-" if offsets[k] is None else f"{offsets[k]:.1f}" for k in offsets)
 
     header = ("| steps | episodes | goals per episode (fresh / restarted) | rotate | flip | "
-              + " | ".join(FLIP_DIRECTIONS) + " | left at, mm (rotate / flip) | drops | entropy "
+              + " | ".join(FLIP_DIRECTIONS) + " | rotate after a flip / rotate / restart "
+              "| left at, mm (rotate / flip) | drops | entropy "
               "| ADR entropy | restart reach |")  # fmt: skip
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for w in windows:
         directions = " | ".join(
             "{}/{}".format(*w["flip_directions"].get(name, [0, 0])) for name in FLIP_DIRECTIONS
+        )
+        after = " / ".join(
+            "{}/{}".format(*w["goal_sequels"].get(f"{before}>rotate", [0, 0]))
+            for before in ("flip", "rotate", "restart")
         )
         lines.append(
             f"| {w['first_steps']:,}-{w['last_steps']:,} | {w['episodes']:,} "
@@ -171,7 +184,7 @@ def markdown_table(windows: list[dict]) -> str:
             f"{rate(w['goals_per_restarted_episode'])}) "
             f"| {rate(w['rotate_success_rate'])} ({w['rotate'][0]:.0f}/{w['rotate'][1]:.0f}) "
             f"| {rate(w['flip_success_rate'])} ({w['flip'][0]:.0f}/{w['flip'][1]:.0f}) "
-            f"| {directions} | {places(w['goal_offset_mm'])} | {rate(w['drop_rate'])} "
+            f"| {directions} | {after} | {places(w['goal_offset_mm'])} | {rate(w['drop_rate'])} "
             f"| {rate(w['entropy'])} | {rate(w['adr_entropy'])} | {rate(w['restart_reach'])} |"
         )
     return "\n".join(lines) + "\n"

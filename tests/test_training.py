@@ -164,6 +164,10 @@ def test_cli_train_and_eval(capsys, config_file, tmp_path):
     assert main(args + ["--release-pose", "start", "--release-steps", "2"]) == 0
     opened = json.loads(capsys.readouterr().out)
     assert opened["release_pose"] == "start" and opened["release_steps"] == 2
+    assert result["face_order"] == "cube"  # as trained
+    assert result["goal_sequels"]["start>rotate"][1] + result["goal_sequels"]["start>flip"][1] == 2
+    assert main(args + ["--face-order", "hand"]) == 0
+    assert json.loads(capsys.readouterr().out)["face_order"] == "hand"
     assert main(["train", "policy", "--config", str(tmp_path / "none.yaml")]) == 2
     assert "does not exist" in capsys.readouterr().err
 
@@ -390,7 +394,7 @@ def test_cli_measures_update_noise(capsys, config_file, tmp_path):
 def test_episodes_restarted_from_goal_poses_are_counted_apart(yaml_file, tmp_path):
     run = TrainingRun(load_train_config(yaml_file(TINY)), tmp_path / "run")
     info = {"attempts": {"rotate": 1, "flip": 0}, "met": {"rotate": 1, "flip": 0},
-            "flips": {}, "failure": "timeout",
+            "flips": {}, "sequels": {"flip>rotate": (1, 1)}, "failure": "timeout",
             "goal_places": {"rotate": (30.0, 6.0), "flip": (0.0, 0.0)}}  # fmt: skip
     missed = {
         "met": {"rotate": 0, "flip": 0},
@@ -405,6 +409,7 @@ def test_episodes_restarted_from_goal_poses_are_counted_apart(yaml_file, tmp_pat
     assert record["restarted_rotate_met"] == 1 and record["restarted_rotate_tried"] == 2
     assert record["goal_offset_mm"] == {"rotate": 30.0, "flip": None}  # two rotations met
     assert record["goal_yaw_deg"]["rotate"] == 6.0
+    assert record["goal_sequels"]["flip>rotate"] == [3, 3]  # the three episodes' sequels
     run.recent = [info | {"successes": 1, "restarted": False}]
     assert "restarted_episodes" not in run._log_record(RolloutStats(16, 0.0), 1.0)
     assert "restarted_mean_share" not in record  # every restart at the goal pose itself

@@ -59,6 +59,13 @@ def eval_policy(
             "curled round the cube; default: as trained)"
         ),
     ] = None,
+    face_order: Annotated[
+        Literal["cube", "hand"] | None,
+        typer.Option(
+            help="the order of the face angles the policy sees: cube faces, or by place in "
+            "the hand (default: as trained)"
+        ),
+    ] = None,
     start_offset: Annotated[
         float,
         typer.Option(
@@ -99,6 +106,8 @@ def eval_policy(
         overrides["release_steps"] = release_steps
     if release_pose is not None:
         overrides["release_pose"] = release_pose
+    if face_order is not None:
+        overrides["face_order"] = face_order
     if memory_per_goal is not None:
         overrides["memory_per_goal"] = memory_per_goal
     config = evaluation_env(
@@ -114,7 +123,8 @@ def eval_policy(
         )  # fmt: skip
     result |= {"physics": physics, "perturb": perturb, "goals": goals, "weights": str(weights),
                "memory_per_goal": config.memory_per_goal, "start_offset": start_offset,
-               "start_yaw": start_yaw, "release_pose": config.release_pose}  # fmt: skip
+               "start_yaw": start_yaw, "release_pose": config.release_pose,
+               "face_order": config.face_order}  # fmt: skip
     if as_json:
         print(json.dumps(result))
         return

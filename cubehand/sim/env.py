@@ -33,8 +33,10 @@ from cubehand.sim.goal_pose import GoalPose, blend_poses
 from cubehand.sim.goals import Goal, curriculum_goal, plan_goals
 from cubehand.sim.hand_frame import (
     face_tilt,
+    faces_by_place,
     flip_direction,
     hand_rotation,
+    home_symmetry,
     palm_body,
     rotation_bringing_up,
     rotation_quaternion,
@@ -135,6 +137,14 @@ class EnvConfig(BaseModel):
         "open hand; the cube settles on the palm) or start (the start pose at once, fingers "
         "curled round the cube, so that it is not left on a flat palm it can roll off)",
     )
+    face_order: Literal["cube", "hand"] = Field(
+        "cube",
+        description="how the policy sees the cube's faces: cube (fixed cube faces, URFDLB) or "
+        "hand (relabelled at each goal's start by the cube's quarter-turn symmetry that "
+        "brings it nearest its start orientation: the cube quaternion, goal quaternion and "
+        "the order of the face angles then read as they would at an episode's start, so a "
+        "rotation after a flip looks like the first one did; the identity until a flip)",
+    )
     memory_per_goal: bool = Field(
         False,
         description="the policy's memory (its LSTM state) restarts at each goal met, as it "
@@ -163,6 +173,13 @@ class EnvConfig(BaseModel):
     )  # fmt: skip
     restart_poses: int = Field(
         256, ge=1, description="goal_restarts: how many of the newest goal poses are kept"
+    )
+    restart_after: Literal["any", "rotate", "flip"] = Field(
+        "any",
+        description="goal_restarts: record the poses of goals of this kind only (flip: "
+        "practise what follows a flip, the situation of most rotations in a solve); with "
+        "release_steps the pose is recorded after the hand has opened, as the next goal "
+        "finds it",
     )
     restart_rotate_probability: float | None = Field(
         None, ge=0, le=1,
@@ -319,6 +336,12 @@ class CubeEnv(gym.Env):
         self.attempts = {"rotate": 0, "flip": 0}
         self.met = {"rotate": 0, "flip": 0}
         self.flips: dict[str, list[int]] = {}  # direction: [met, tried]
+        #: Goals by what came just before them, ``"before>kind"`` (before: ``start``, a
+        #: ``restart`` from a goal pose, a met ``rotate`` or ``flip``, or a ``timeout`` the
+        #: episode went on from): [met, tried].
+        self.sequels: dict[str, list[int]] = {}
+        self._before = "restart" if self.restarted else "start"
+        self._sequel: str | None = None
         #: Where met goals left the cube, by goal kind: [sum of mm off its rest point, sum
         #: of degrees off square with the hand] over the :attr:`met` goals of that kind.
         self.goal_places: dict[str, list[float]] = {"rotate": [0.0, 0.0], "flip": [0.0, 0.0]}
@@ -489,19 +512,27 @@ class CubeEnv(gym.Env):
             else:
                 reward += self.config.goal_bonus
                 met = True
-                if self.config.goal_restarts:
+                record = bool(self.config.goal_restarts) and (
+                    self.config.restart_after in ("any", self.goal.kind)
+                )
+                if record and not self.config.release_steps:
                     self._record_goal_pose()
                 self.successes += 1
                 self.met[self.goal.kind] += 1
                 self._record_goal_place()
                 if self._flip_direction is not None:
                     self.flips[self._flip_direction][0] += 1
+                if self._sequel is not None:
+                    self.sequels[self._sequel][0] += 1
+                self._before = self.goal.kind
                 self._start_next_goal()
                 if self.successes >= self.config.max_successes or self.goal is None:
                     terminated = True
                 elif self.config.release_steps:
                     self._release()
                     released = True
+                    if record and not is_dropped(self.scene, self.data):
+                        self._record_goal_pose()  # as the next goal finds the hand
         elif self.goal_steps >= self.config.goal_timeout:
             if (
                 self._plan is None
@@ -509,6 +540,7 @@ class CubeEnv(gym.Env):
                 and (self._can_go_on())
             ):
                 self.timeouts += 1
+                self._before = "timeout"
                 self._start_next_goal()
             else:
                 failure, truncated = "timeout", True
@@ -533,8 +565,13 @@ class CubeEnv(gym.Env):
             self.goal_angles.copy() if self.config.face_angle_origin == "goal" else np.zeros(6)
         )
         self._flip_direction = None
+        self._sequel = None
+        #: ``face_order: hand``: the cube symmetry the policy sees this goal through.
+        self._symmetry: np.ndarray | None = None
         if self.goal is not None:
             self.attempts[self.goal.kind] += 1
+            self._sequel = f"{self._before}>{self.goal.kind}"
+            self.sequels.setdefault(self._sequel, [0, 0])[1] += 1
         if self.goal is not None and self.goal.kind == "flip":
             self._flip_direction = flip_direction(cube, self.goal.face)
             self.flips.setdefault(self._flip_direction, [0, 0])[1] += 1
@@ -718,9 +755,18 @@ class CubeEnv(gym.Env):
         goal_angles = self.goal_angles - self._angle_origin
         noise = self.values["obs_noise"]
         seen_quat = quat if seen is cube else rotation_quaternion(seen)
+        order = None
+        if self.config.face_order == "hand":
+            if self._symmetry is None:  # fixed for the whole goal
+                self._symmetry = home_symmetry(seen)
+            order = faces_by_place(self._symmetry)
+            seen_quat = rotation_quaternion(seen @ self._symmetry)
+            goal_quat = rotation_quaternion(goal_rotation @ self._symmetry)
         noisy = np.concatenate([seen_pos, seen_quat, tips]) + self._bias
         noisy += self.np_random.normal(0.0, 1.0, noisy.shape) * noise
         noisy_angles = angles + self.np_random.normal(0.0, 10 * noise, 6)
+        if order is not None:
+            noisy_angles, goal_angles = noisy_angles[order], goal_angles[order]
         qpos, qvel = data.qpos[self._joint_qpos], data.qvel[self._joint_dof]
         observation = {
             "fingertips": noisy[7:],
@@ -761,6 +807,7 @@ class CubeEnv(gym.Env):
             "attempts": dict(self.attempts),
             "met": dict(self.met),
             "flips": {direction: tuple(counts) for direction, counts in self.flips.items()},
+            "sequels": {key: tuple(counts) for key, counts in self.sequels.items()},
             "goal_places": {kind: tuple(place) for kind, place in self.goal_places.items()},
             "state": self.state.facelets,
             "moves": [str(m) for m in self.moves],

@@ -19,6 +19,10 @@ from cubehand.solver.facelets import FACE_NORMALS, FACES
 _HAND_AXES_IN_PALM = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]]).T
 UP = np.array([0.0, 0.0, 1.0])
 _FACE_NORMAL_ARRAYS = {face: np.array(FACE_NORMALS[face], dtype=float) for face in FACES}
+_NORMALS = np.array([_FACE_NORMAL_ARRAYS[face] for face in FACES])  # (6, 3), URFDLB
+#: The cube's orientation in the hand at the start of an episode, to the nearest quarter
+#: turn: U up, turned half a turn about the palm normal (a test checks it).
+HOME_IN_HAND = np.diag([-1.0, -1.0, 1.0])
 
 
 def hand_rotation(
@@ -105,3 +109,23 @@ def flip_direction(cube_in_hand: np.ndarray, face: str) -> str:
     (``fingertips``, ``wrist``, ``thumb`` or ``little``) nearest its normal."""
     normal = cube_in_hand @ _FACE_NORMAL_ARRAYS[face]
     return max(_DIRECTION_AXES, key=lambda name: float(_DIRECTION_AXES[name] @ normal))
+
+
+def home_symmetry(cube_in_hand: np.ndarray) -> np.ndarray:
+    """The quarter-turn symmetry ``S`` of the cube (a signed permutation in the cube frame)
+    that brings the cube nearest its start orientation: ``cube_in_hand @ S`` is within 45
+    degrees of :data:`HOME_IN_HAND` on each axis. The identity at the start and after
+    rotations; after a flip it relabels the faces so that the face brought up reads as U."""
+    wanted = cube_in_hand.T @ HOME_IN_HAND
+    symmetry = np.zeros((3, 3))
+    for column in range(3):
+        row = int(np.argmax(np.abs(wanted[:, column])))
+        symmetry[row, column] = np.sign(wanted[row, column])
+    return symmetry
+
+
+def faces_by_place(symmetry: np.ndarray) -> np.ndarray:
+    """For each face of :data:`FACES` (URFDLB), the index of the cube face that
+    :func:`home_symmetry`'s ``symmetry`` puts in its place (the face whose normal is
+    ``symmetry`` times that face's normal)."""
+    return np.argmax(_NORMALS @ symmetry.T @ _NORMALS.T, axis=1)

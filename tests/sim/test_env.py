@@ -6,7 +6,13 @@ import pytest
 
 from cubehand.sim.cube_reader import is_dropped, read_facelets
 from cubehand.sim.env import ACTION_BINS, CubeEnv, EnvConfig
-from cubehand.sim.hand_frame import hand_rotation, rotation_bringing_up
+from cubehand.sim.hand_frame import (
+    HOME_IN_HAND,
+    hand_rotation,
+    home_symmetry,
+    rotation_bringing_up,
+    rotation_quaternion,
+)
 from cubehand.sim.randomization import PARAMETERS
 from cubehand.sim.scene import SceneConfig
 from cubehand.sim.stepping import rest_ctrl, settle
@@ -404,6 +410,25 @@ def test_full_cube_meets_goal_after_goal_of_the_curriculum():
     assert env.state == CubeState.solved().apply(tuple(parse_moves(" ".join(info["moves"]))))
 
 
+def test_goals_are_counted_by_what_came_before_them():
+    env = CubeEnv(EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat",
+                            rotate_probability=1.0))  # fmt: skip
+    _, info = env.reset(seed=3)
+    assert info["sequels"] == {"start>rotate": (0, 1)}
+    info, _ = _turn_top_to_goal(env)
+    assert info["sequels"] == {"start>rotate": (1, 1), "rotate>rotate": (0, 1)}
+    info, _ = _turn_top_to_goal(env)
+    assert info["sequels"] == {"start>rotate": (1, 1), "rotate>rotate": (1, 2)}
+    config = EnvConfig(scene=SceneConfig(cube="locked"), goal_timeout=2, timeouts_allowed=1)
+    timed = CubeEnv(config)
+    timed.reset(seed=4)
+    first = timed.goal.kind
+    for _ in range(4):
+        *_, info = timed.step(NO_OP)
+    assert info["failure"] == "timeout"
+    assert info["sequels"] == {f"start>{first}": (0, 1), f"timeout>{timed.goal.kind}": (0, 1)}
+
+
 @pytest.mark.parametrize("origin", ["model", "goal"])
 def test_face_angles_are_observed_from_the_model_zero_or_from_the_goal_start(origin):
     config = EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat",
@@ -533,6 +558,7 @@ def test_episodes_can_restart_from_the_hand_and_cube_of_an_earlier_goal():
     assert np.allclose(pose.cube, env.data.qpos[env.scene.cube_qpos])  # U was up: unchanged
     _, info = env.reset(seed=4)
     assert info["restarted"] and info["successes"] == 0
+    assert info["sequels"] == {"restart>rotate": (0, 1)}  # not counted as a fresh start
     assert np.allclose(env.data.qpos[env._joint_qpos], pose.joints)
     assert np.allclose(env.target, pose.targets)
     assert np.allclose(env.data.qpos[env.scene.cube_qpos], pose.cube)
@@ -596,6 +622,28 @@ def test_restarted_episodes_can_draw_rotations_at_their_own_rate():
     assert plain.restarted and plain.goal.kind == "flip"
 
 
+def test_restarts_can_keep_only_the_poses_after_one_goal_kind_as_the_next_goal_finds_them():
+    config = EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat", rotate_probability=1.0,
+                       goal_restarts=1.0, restart_after="flip")  # fmt: skip
+    env = CubeEnv(config)
+    env.reset(seed=3)
+    _turn_top_to_goal(env)
+    assert not env.goal_poses  # a rotation met: not recorded
+    opening = config.model_copy(
+        update={"restart_after": "rotate", "release_steps": 12, "start_pose": "mid"}
+    )
+    env = CubeEnv(opening)
+    env.reset(seed=3)
+    flat = rest_ctrl(env.scene)
+    middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
+    env.target = middle * 0.3 + flat * 0.7
+    info, _ = _turn_top_to_goal(env)
+    assert info["released"]
+    (pose,) = env.goal_poses  # recorded after the opening: the start pose's targets
+    assert np.allclose(pose.targets, middle) and np.allclose(pose.targets, env.target)
+    assert np.allclose(pose.joints, env.data.qpos[env._joint_qpos])
+
+
 def test_a_goal_pose_with_another_face_up_restarts_the_locked_cube_with_its_hinge_up():
     env = CubeEnv(EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", goal_restarts=1.0))
     env.reset(seed=0)
@@ -613,3 +661,39 @@ def test_a_goal_pose_with_another_face_up_restarts_the_locked_cube_with_its_hing
     assert env.restarted and env._model_up() == "U"
     up_after = env.data.xmat[env._core].reshape(3, 3)[:, 2]  # model +z, the hinge
     assert np.allclose(up_after, up_before, atol=1e-6)  # the same world direction
+
+
+def test_the_policy_can_see_the_cube_relabelled_to_its_start_orientation_at_each_goal():
+    config = EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat")
+    plain, hand = CubeEnv(config), CubeEnv(config.model_copy(update={"face_order": "hand"}))
+    seen = [env.reset(seed=2)[0] for env in (plain, hand)]
+    for key in seen[0]:  # no flip yet: the identity
+        assert np.array_equal(seen[0][key], seen[1][key]), key
+    home = rotation_quaternion(HOME_IN_HAND)
+    tipped = Orientation.from_up_front("F", "D").matrix.astype(float)
+    observed = []
+    for env in (plain, hand):  # tip the cube as a flip would, turn its new top, next goal
+        env.data.qpos[env.scene.cube_qpos][3:7] = matrix_to_quaternion(tipped)
+        mujoco.mj_forward(env.scene.model, env.data)
+        env._read_hand_frame()
+        up = env._model_up()
+        env._next_goal()
+        env.data.qpos[env.scene.hinge_qpos[list(env.scene.faces).index(up)]] = 0.3
+        mujoco.mj_forward(env.scene.model, env.data)
+        observed.append(env._observe())
+    assert up != "U"
+    cube_view, hand_view = observed
+    assert abs(float(np.dot(cube_view["cube_quaternion"], home))) < 0.8  # a quarter turn off
+    assert abs(float(np.dot(hand_view["cube_quaternion"], home))) > 0.95  # reads as home
+    assert np.isclose(hand_view["face_angles"][0], np.sin(0.3), atol=1e-6)  # the top first
+    assert np.isclose(cube_view["face_angles"][0], 0.0, atol=1e-6)  # U is not on top
+    assert np.allclose(hand_view["privileged"], cube_view["privileged"])  # critic: unchanged
+    for key in ("relative_goal_quaternion", "fingertips", "cube_position"):
+        assert np.allclose(hand_view[key], cube_view[key]), key
+
+
+def test_home_in_hand_is_where_episodes_start():
+    env = CubeEnv(EnvConfig(scene=SceneConfig(cube="full"), start_offset=0.04, start_yaw=0.6))
+    for seed in range(3):
+        env.reset(seed=seed)
+        assert np.array_equal(home_symmetry(env._cube_in_hand()), np.eye(3))

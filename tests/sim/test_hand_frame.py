@@ -4,8 +4,11 @@ import numpy as np
 import pytest
 
 from cubehand.sim.hand_frame import (
+    HOME_IN_HAND,
     UP,
     face_tilt,
+    faces_by_place,
+    home_symmetry,
     rotation_bringing_up,
     rotation_quaternion,
     yaw_off_square,
@@ -62,3 +65,23 @@ def test_yaw_off_square_is_the_turn_about_the_palm_normal_from_the_nearest_quart
 ):
     pose = _turn_about_up(turn) @ orientation.matrix.astype(float)
     assert yaw_off_square(pose) == pytest.approx(off, abs=1e-9)
+
+
+@pytest.mark.parametrize("index", range(24))
+def test_home_symmetry_brings_every_orientation_near_home_and_orders_faces_by_place(index):
+    rng = np.random.default_rng(index)
+    turn = all_orientations()[index].matrix.astype(float)
+    angle = rng.uniform(-0.6, 0.6)  # up to 34 degrees about the palm normal
+    spin = np.array([[np.cos(angle), -np.sin(angle), 0], [np.sin(angle), np.cos(angle), 0],
+                     [0, 0, 1]])  # fmt: skip
+    cube_in_hand = spin @ HOME_IN_HAND @ turn.T  # home, relabelled by one of the 24 turns
+    symmetry = home_symmetry(cube_in_hand)
+    assert np.allclose(symmetry, turn)  # a signed permutation: exactly the turn undone
+    assert np.allclose(cube_in_hand @ symmetry, spin @ HOME_IN_HAND)
+    order = faces_by_place(symmetry)
+    assert sorted(order) == list(range(6))
+    for place, face in zip(FACES, order, strict=True):  # that face lies where place did
+        now = cube_in_hand @ np.array(FACE_NORMALS[FACES[face]], dtype=float)
+        assert np.allclose(now, spin @ HOME_IN_HAND @ np.array(FACE_NORMALS[place], dtype=float))
+    if index == 0:
+        assert list(order) == list(range(6))

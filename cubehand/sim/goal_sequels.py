@@ -1,0 +1,24 @@
+"""Goals by what came just before them, pooled over finished episodes (the env info
+``sequels``): a solve needs rotations right after flips, which the overall rotate rate
+hides behind the first goal of each episode."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+#: What can come before a goal: the episode's start (or, in training, a restart from a
+#: recorded goal pose), a met goal, or a timed-out goal.
+BEFORE = ("start", "restart", "rotate", "flip", "timeout")
+#: Every ``"before>kind"`` key, in report order.
+SEQUELS = tuple(f"{before}>{kind}" for before in BEFORE for kind in ("rotate", "flip"))
+
+
+def sum_goal_sequels(outcomes: Iterable[Mapping[str, tuple[int, int]]]) -> dict[str, list[int]]:
+    """Episodes' ``{"before>kind": (met, tried)}`` summed into ``[met, tried]`` for each of
+    :data:`SEQUELS` (``[0, 0]`` where none was tried)."""
+    totals = {key: [0, 0] for key in SEQUELS}
+    for episode in outcomes:
+        for key, (met, tried) in episode.items():
+            totals[key][0] += met
+            totals[key][1] += tried
+    return totals
