@@ -62,8 +62,8 @@ def eval_policy(
     face_order: Annotated[
         Literal["cube", "hand"] | None,
         typer.Option(
-            help="the order of the face angles the policy sees: cube faces, or by place in "
-            "the hand (default: as trained)"
+            help="how the policy sees the cube: by its own faces, or relabelled at each goal "
+            "to its start orientation (env.face_order; default: as trained)"
         ),
     ] = None,
     start_offset: Annotated[

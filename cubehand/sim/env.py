@@ -512,10 +512,10 @@ class CubeEnv(gym.Env):
             else:
                 reward += self.config.goal_bonus
                 met = True
-                record = bool(self.config.goal_restarts) and (
+                keep_pose = bool(self.config.goal_restarts) and (
                     self.config.restart_after in ("any", self.goal.kind)
                 )
-                if record and not self.config.release_steps:
+                if keep_pose and not self.config.release_steps:
                     self._record_goal_pose()
                 self.successes += 1
                 self.met[self.goal.kind] += 1
@@ -531,7 +531,7 @@ class CubeEnv(gym.Env):
                 elif self.config.release_steps:
                     self._release()
                     released = True
-                    if record and not is_dropped(self.scene, self.data):
+                    if keep_pose and not is_dropped(self.scene, self.data):
                         self._record_goal_pose()  # as the next goal finds the hand
         elif self.goal_steps >= self.config.goal_timeout:
             if (
