@@ -99,17 +99,13 @@ def eval_policy(
         )
     policy, trained = load_policy(weights)
     ranges = physics_ranges(physics)
+    # Settings given on the command line replace the trained ones; the rest stay as trained.
+    given = {"release_steps": release_steps, "release_pose": release_pose,
+             "face_order": face_order, "memory_per_goal": memory_per_goal}  # fmt: skip
     overrides: dict[str, int | bool | float | str] = {
-        "start_offset": start_offset, "start_yaw": start_yaw
+        "start_offset": start_offset, "start_yaw": start_yaw,
+        **{name: value for name, value in given.items() if value is not None},
     }  # fmt: skip
-    if release_steps is not None:
-        overrides["release_steps"] = release_steps
-    if release_pose is not None:
-        overrides["release_pose"] = release_pose
-    if face_order is not None:
-        overrides["face_order"] = face_order
-    if memory_per_goal is not None:
-        overrides["memory_per_goal"] = memory_per_goal
     config = evaluation_env(
         trained, cube, perturbation=perturb, goal_timeout=goal_timeout,
         rotate_probability=ROTATE_PROBABILITY[goals], **overrides,

@@ -341,7 +341,6 @@ class CubeEnv(gym.Env):
         #: episode went on from): [met, tried].
         self.sequels: dict[str, list[int]] = {}
         self._before = "restart" if self.restarted else "start"
-        self._sequel: str | None = None
         #: Where met goals left the cube, by goal kind: [sum of mm off its rest point, sum
         #: of degrees off square with the hand] over the :attr:`met` goals of that kind.
         self.goal_places: dict[str, list[float]] = {"rotate": [0.0, 0.0], "flip": [0.0, 0.0]}
@@ -522,8 +521,7 @@ class CubeEnv(gym.Env):
                 self._record_goal_place()
                 if self._flip_direction is not None:
                     self.flips[self._flip_direction][0] += 1
-                if self._sequel is not None:
-                    self.sequels[self._sequel][0] += 1
+                self.sequels[f"{self._before}>{self.goal.kind}"][0] += 1
                 self._before = self.goal.kind
                 self._start_next_goal()
                 if self.successes >= self.config.max_successes or self.goal is None:
@@ -565,13 +563,12 @@ class CubeEnv(gym.Env):
             self.goal_angles.copy() if self.config.face_angle_origin == "goal" else np.zeros(6)
         )
         self._flip_direction = None
-        self._sequel = None
-        #: ``face_order: hand``: the cube symmetry the policy sees this goal through.
-        self._symmetry: np.ndarray | None = None
+        #: ``face_order: hand``: the cube symmetry the policy sees this goal through (its
+        #: matrix) and the face order it gives, fixed at the goal's first observation.
+        self._view: tuple[np.ndarray, np.ndarray] | None = None
         if self.goal is not None:
             self.attempts[self.goal.kind] += 1
-            self._sequel = f"{self._before}>{self.goal.kind}"
-            self.sequels.setdefault(self._sequel, [0, 0])[1] += 1
+            self.sequels.setdefault(f"{self._before}>{self.goal.kind}", [0, 0])[1] += 1
         if self.goal is not None and self.goal.kind == "flip":
             self._flip_direction = flip_direction(cube, self.goal.face)
             self.flips.setdefault(self._flip_direction, [0, 0])[1] += 1
@@ -757,11 +754,12 @@ class CubeEnv(gym.Env):
         seen_quat = quat if seen is cube else rotation_quaternion(seen)
         order = None
         if self.config.face_order == "hand":
-            if self._symmetry is None:  # fixed for the whole goal
-                self._symmetry = home_symmetry(seen)
-            order = faces_by_place(self._symmetry)
-            seen_quat = rotation_quaternion(seen @ self._symmetry)
-            goal_quat = rotation_quaternion(goal_rotation @ self._symmetry)
+            if self._view is None:  # fixed for the whole goal
+                symmetry = home_symmetry(seen)
+                self._view = (symmetry.matrix.astype(float), faces_by_place(symmetry))
+            turn, order = self._view
+            seen_quat = rotation_quaternion(seen @ turn)
+            goal_quat = rotation_quaternion(goal_rotation @ turn)
         noisy = np.concatenate([seen_pos, seen_quat, tips]) + self._bias
         noisy += self.np_random.normal(0.0, 1.0, noisy.shape) * noise
         noisy_angles = angles + self.np_random.normal(0.0, 10 * noise, 6)

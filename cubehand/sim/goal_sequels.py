@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from cubehand.skills.outcome_counts import sum_met_tried
+
 #: What can come before a goal: the episode's start (or, in training, a restart from a
 #: recorded goal pose), a met goal, or a timed-out goal.
 BEFORE = ("start", "restart", "rotate", "flip", "timeout")
@@ -16,9 +18,4 @@ SEQUELS = tuple(f"{before}>{kind}" for before in BEFORE for kind in ("rotate", "
 def sum_goal_sequels(outcomes: Iterable[Mapping[str, tuple[int, int]]]) -> dict[str, list[int]]:
     """Episodes' ``{"before>kind": (met, tried)}`` summed into ``[met, tried]`` for each of
     :data:`SEQUELS` (``[0, 0]`` where none was tried)."""
-    totals = {key: [0, 0] for key in SEQUELS}
-    for episode in outcomes:
-        for key, (met, tried) in episode.items():
-            totals[key][0] += met
-            totals[key][1] += tried
-    return totals
+    return sum_met_tried(outcomes, SEQUELS)

@@ -13,13 +13,13 @@ import numpy as np
 from cubehand.sim.constants import PALM_BODY
 from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS
 from cubehand.solver.facelets import FACE_NORMALS, FACES
+from cubehand.solver.orientation import Orientation
 
 # The hand axes in the palm body's frame, as columns: hand x = palm x, hand y = palm z
 # (along the fingers), hand z = -palm y (the palm normal).
 _HAND_AXES_IN_PALM = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]]).T
 UP = np.array([0.0, 0.0, 1.0])
 _FACE_NORMAL_ARRAYS = {face: np.array(FACE_NORMALS[face], dtype=float) for face in FACES}
-_NORMALS = np.array([_FACE_NORMAL_ARRAYS[face] for face in FACES])  # (6, 3), URFDLB
 #: The cube's orientation in the hand at the start of an episode, to the nearest quarter
 #: turn: U up, turned half a turn about the palm normal (a test checks it).
 HOME_IN_HAND = np.diag([-1.0, -1.0, 1.0])
@@ -111,21 +111,20 @@ def flip_direction(cube_in_hand: np.ndarray, face: str) -> str:
     return max(_DIRECTION_AXES, key=lambda name: float(_DIRECTION_AXES[name] @ normal))
 
 
-def home_symmetry(cube_in_hand: np.ndarray) -> np.ndarray:
-    """The quarter-turn symmetry ``S`` of the cube (a signed permutation in the cube frame)
-    that brings the cube nearest its start orientation: ``cube_in_hand @ S`` is within 45
+def home_symmetry(cube_in_hand: np.ndarray) -> Orientation:
+    """The quarter-turn symmetry ``S`` of the cube (its matrix acts in the cube frame) that
+    brings the cube nearest its start orientation: ``cube_in_hand @ S.matrix`` is within 45
     degrees of :data:`HOME_IN_HAND` on each axis. The identity at the start and after
     rotations; after a flip it relabels the faces so that the face brought up reads as U."""
     wanted = cube_in_hand.T @ HOME_IN_HAND
-    symmetry = np.zeros((3, 3))
+    symmetry = np.zeros((3, 3), dtype=np.int64)
     for column in range(3):
         row = int(np.argmax(np.abs(wanted[:, column])))
         symmetry[row, column] = np.sign(wanted[row, column])
-    return symmetry
+    return Orientation.from_matrix(symmetry)
 
 
-def faces_by_place(symmetry: np.ndarray) -> np.ndarray:
+def faces_by_place(symmetry: Orientation) -> np.ndarray:
     """For each face of :data:`FACES` (URFDLB), the index of the cube face that
-    :func:`home_symmetry`'s ``symmetry`` puts in its place (the face whose normal is
-    ``symmetry`` times that face's normal)."""
-    return np.argmax(_NORMALS @ symmetry.T @ _NORMALS.T, axis=1)
+    :func:`home_symmetry`'s ``symmetry`` puts in its place."""
+    return np.array([FACES.index(symmetry.world_direction(face)) for face in FACES])

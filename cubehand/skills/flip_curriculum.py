@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cubehand.skills.outcome_counts import sum_met_tried
+
 FlipDirection = Literal["fingertips", "wrist", "thumb", "little"]
 FLIP_DIRECTIONS: tuple[FlipDirection, ...] = ("fingertips", "wrist", "thumb", "little")
 
@@ -75,9 +77,4 @@ def sum_flip_outcomes(
 ) -> dict[str, list[int]]:
     """Episodes' ``{direction: (met, tried)}`` summed into ``[met, tried]`` for each of
     :data:`FLIP_DIRECTIONS`."""
-    totals = {direction: [0, 0] for direction in FLIP_DIRECTIONS}
-    for episode in outcomes:
-        for direction, (met, tried) in episode.items():
-            totals[direction][0] += met
-            totals[direction][1] += tried
-    return totals
+    return sum_met_tried(outcomes, FLIP_DIRECTIONS)

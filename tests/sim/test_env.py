@@ -696,4 +696,4 @@ def test_home_in_hand_is_where_episodes_start():
     env = CubeEnv(EnvConfig(scene=SceneConfig(cube="full"), start_offset=0.04, start_yaw=0.6))
     for seed in range(3):
         env.reset(seed=seed)
-        assert np.array_equal(home_symmetry(env._cube_in_hand()), np.eye(3))
+        assert np.array_equal(home_symmetry(env._cube_in_hand()).matrix, np.eye(3))

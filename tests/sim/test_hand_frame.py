@@ -76,8 +76,8 @@ def test_home_symmetry_brings_every_orientation_near_home_and_orders_faces_by_pl
                      [0, 0, 1]])  # fmt: skip
     cube_in_hand = spin @ HOME_IN_HAND @ turn.T  # home, relabelled by one of the 24 turns
     symmetry = home_symmetry(cube_in_hand)
-    assert np.allclose(symmetry, turn)  # a signed permutation: exactly the turn undone
-    assert np.allclose(cube_in_hand @ symmetry, spin @ HOME_IN_HAND)
+    assert np.allclose(symmetry.matrix, turn)  # a signed permutation: exactly the turn undone
+    assert np.allclose(cube_in_hand @ symmetry.matrix, spin @ HOME_IN_HAND)
     order = faces_by_place(symmetry)
     assert sorted(order) == list(range(6))
     for place, face in zip(FACES, order, strict=True):  # that face lies where place did
