@@ -94,12 +94,14 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     # pose; displaced only where ``updates`` ask for it, as ``eval policy --start-offset``)
     # and draw flips in all four directions (a training probe may have left some out).
     # A goal is judged with the cube anywhere on the palm (the default ``palm_radius``),
-    # however near its place training asked for it. The hand opens between goals
+    # however near its place training asked for it, unless ``updates`` ask for a flip place
+    # (``eval policy --flip-radius``, ``--flip-square``). The hand opens between goals
     # (``release_steps``) as it did in training.
     fixed = {
         "timeouts_allowed": 0, "start_offset": 0.0, "start_yaw": 0.0, "goal_restarts": 0.0,
         "flip_directions": FLIP_DIRECTIONS,
         "palm_radius": EnvConfig.model_fields["palm_radius"].default, "centre_weight": 0.0,
+        "square_weight": 0.0, "flip_radius": None, "flip_square": None,
     }  # fmt: skip
     return trained.model_copy(update={"scene": scene, **fixed, **updates})
 
@@ -186,12 +188,26 @@ def physics_ranges(physics: str) -> dict[str, tuple[float, float]]:
     return ranges
 
 
-class GreedyActor:
-    """Acts greedily (the likeliest bin of each head) for ``n_envs`` environments, carrying
-    the policy's LSTM state from step to step."""
+class PolicyActor:
+    """Acts for ``n_envs`` environments, carrying the policy's LSTM state from step to step:
+    greedily (the likeliest bin of each head) at ``temperature`` 0, otherwise by drawing from
+    each head's distribution with its logits divided by ``temperature`` (1: as PPO samples;
+    below 1: nearer the greedy action), from ``generator``."""
 
-    def __init__(self, policy: Policy, n_envs: int = 1) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        n_envs: int = 1,
+        temperature: float = 0.0,
+        generator: torch.Generator | None = None,
+    ) -> None:
+        if temperature < 0:
+            raise ValueError(f"temperature must be at least 0, got {temperature}")
+        if temperature > 0 and generator is None:
+            raise ValueError("a sampling actor (temperature above 0) needs a seeded generator")
         self.policy = policy
+        self.temperature = temperature
+        self.generator = generator
         self.state = policy.trunk.initial_state(n_envs)
         self.starts = torch.ones(1, n_envs)
 
@@ -201,7 +217,12 @@ class GreedyActor:
         tensors = {k: torch.as_tensor(v).unsqueeze(0) for k, v in obs.items()}
         dist, self.state = self.policy(tensors, self.state, self.starts)
         self.starts = torch.zeros_like(self.starts)
-        return dist.probs.argmax(-1)[0].numpy()
+        if self.temperature == 0:
+            return dist.probs.argmax(-1)[0].numpy()
+        probs = torch.softmax(dist.logits[0] / self.temperature, dim=-1)
+        flat = probs.reshape(-1, probs.shape[-1])
+        drawn = torch.multinomial(flat, 1, generator=self.generator)
+        return drawn.reshape(probs.shape[:-1]).numpy()
 
     def act_one(self, obs: Mapping[str, np.ndarray]) -> np.ndarray:
         """The action for one environment's unbatched observations."""
@@ -226,15 +247,19 @@ def evaluate_policy(
     ranges: Mapping[str, tuple[float, float]],
     n_envs: int = 8,
     on_episode: Callable[[], None] | None = None,
+    temperature: float = 0.0,
 ) -> dict[str, Any]:
-    """Run ``episodes`` episodes (the same number per environment) and summarise them."""
+    """Run ``episodes`` episodes (the same number per environment) and summarise them;
+    greedy actions, or drawn at ``temperature`` (see :class:`PolicyActor`) from a generator
+    seeded by ``seed``."""
     n_envs = max(1, min(n_envs, episodes))
     quota = [episodes // n_envs + (1 if i < episodes % n_envs else 0) for i in range(n_envs)]
     batch = BatchedCubeEnv(n_envs, config, ranges=ranges)
     finished: list[list[dict[str, Any]]] = [[] for _ in range(n_envs)]
     try:
         obs = batch.reset(seed=EVAL_SEED_OFFSET + seed)
-        actor = GreedyActor(policy, n_envs)
+        generator = torch.Generator().manual_seed(EVAL_SEED_OFFSET + seed)
+        actor = PolicyActor(policy, n_envs, temperature, generator if temperature else None)
         while any(len(done) < want for done, want in zip(finished, quota, strict=True)):
             obs, _, terminated, truncated, infos = batch.step(actor.act(obs))
             done = np.logical_or(terminated, truncated)
@@ -246,7 +271,9 @@ def evaluate_policy(
                         on_episode()
     finally:
         batch.close()
-    return summarize([info for env in finished for info in env], config, seed)
+    return summarize([info for env in finished for info in env], config, seed) | {
+        "temperature": temperature
+    }
 
 
 def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> dict[str, Any]:

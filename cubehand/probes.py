@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from cubehand.evaluation import EVAL_SEED_OFFSET, GreedyActor, LoadedPolicy
+from cubehand.evaluation import EVAL_SEED_OFFSET, LoadedPolicy, PolicyActor
 from cubehand.sim.env import CubeEnv
 from cubehand.sim.randomization import nominal_ranges
 
@@ -33,7 +33,7 @@ def collect_memories(
     features, labels = [], []
     for episode in range(episodes):
         obs, _ = env.reset(seed=EVAL_SEED_OFFSET + seed * 100_000 + episode)
-        actor = GreedyActor(loaded.policy)
+        actor = PolicyActor(loaded.policy)
         for _ in range(steps):
             obs, _, terminated, truncated, info = env.step(actor.act_one(obs))
             if terminated or truncated:

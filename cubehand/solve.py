@@ -20,7 +20,7 @@ from typing import Any
 import mujoco
 import numpy as np
 
-from cubehand.evaluation import EVAL_SEED_OFFSET, GreedyActor, LoadedPolicy, evaluation_env
+from cubehand.evaluation import EVAL_SEED_OFFSET, LoadedPolicy, PolicyActor, evaluation_env
 from cubehand.sim.env import CubeEnv, PoseSource
 from cubehand.sim.perturbations import PerturbationName
 from cubehand.sim.scene import CubeModel
@@ -99,7 +99,7 @@ def solve_in_simulation(
     env = CubeEnv(config)
     env.pose_source = pose_source
     replan = replan or _replan
-    actor = GreedyActor(loaded.policy)
+    actor = PolicyActor(loaded.policy)
     dt = env.scene.config.control_dt
     started = time.perf_counter()
     current, recovered, done_before, drops, step = plan, 0, 0, 0, 0
@@ -145,7 +145,7 @@ def solve_in_simulation(
         recovered += 1
         state = env.state
         current = replan(state)
-        actor = GreedyActor(loaded.policy)
+        actor = PolicyActor(loaded.policy)
         obs, info = env.reset(seed=_attempt_seed(seed, recovered), options=_options(state, current))
     solved = failure is None and env.state.is_solved()
     if failure is None and not solved:

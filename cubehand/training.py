@@ -30,6 +30,7 @@ from cubehand.skills.flip_curriculum import (
     FlipCurriculumConfig,
     sum_flip_outcomes,
 )
+from cubehand.skills.flip_place import FlipPlace, FlipPlaceConfig
 from cubehand.skills.layer_lock import LayerLock, LayerLockConfig
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
 from cubehand.skills.start_spread import StartSpread, StartSpreadConfig
@@ -96,6 +97,12 @@ class TrainConfig(BaseModel):
         description="drop the cube at its usual place at first and widen env.start_offset "
         "and env.start_yaw as goals succeed (cubehand.skills.start_spread); null: as "
         "configured from the start",
+    )
+    flip_place: FlipPlaceConfig | None = Field(
+        None,
+        description="tighten, as flips succeed, the place where a flip counts as met: the cube "
+        "near its rest point and square with the hand (cubehand.skills.flip_place); null: "
+        "flips judged as every goal",
     )
     restart_reach: StartSpreadConfig | None = Field(
         None,
@@ -166,6 +173,7 @@ class TrainingRun:
         self.restart_reach = (
             None if config.restart_reach is None else StartSpread(config.restart_reach)
         )
+        self.flip_place = None if config.flip_place is None else FlipPlace(config.flip_place)
         self._share_ladders()
         self.wall_seconds = 0.0
         self.recent: list[dict[str, Any]] = []
@@ -192,6 +200,8 @@ class TrainingRun:
             # Whether the restart led to a goal at all: later goals of the episode start
             # from where that goal left the hand and say nothing about the restart's share.
             self.restart_reach.record(int(info["successes"] > 0), 1)
+        if self.flip_place is not None:
+            self.flip_place.record_episode(info["met"], info["attempts"])
 
     def _share_flip_weights(self) -> None:
         """Hand the curriculum's flip-direction weights to every environment."""
@@ -206,17 +216,21 @@ class TrainingRun:
             "stiffness_ramp": self.stiffness_ramp,
             "start_spread": self.start_spread,
             "restart_reach": self.restart_reach,
+            "flip_place": self.flip_place,
         }
 
     def _share_ladders(self) -> None:
         """Hand every environment the values of the success-ladder curricula: layer lock (0
-        without one), stiffness, start-spread and restart-reach fractions (1 without them)."""
+        without one), stiffness, start-spread and restart-reach fractions (1 without them),
+        and the flip test's place (the env config's without one)."""
         values = {
             "layer_lock": 0.0 if self.layer_lock is None else self.layer_lock.value,
             "cube_stiffness": 1.0 if self.stiffness_ramp is None else self.stiffness_ramp.value,
             "start_spread": 1.0 if self.start_spread is None else self.start_spread.value,
             "restart_reach": 1.0 if self.restart_reach is None else self.restart_reach.value,
         }
+        if self.flip_place is not None:  # otherwise the env config's flip place stands
+            values |= {"flip_radius": self.flip_place.radius, "flip_square": self.flip_place.square}
         for env in self.env.envs:
             for name, value in values.items():
                 setattr(env, name, value)
@@ -311,6 +325,8 @@ class TrainingRun:
             record["start_spread"] = self.start_spread.value
         if self.restart_reach is not None:
             record["restart_reach"] = self.restart_reach.value
+        if self.flip_place is not None:
+            record["flip_place"] = self.flip_place.value
         if self.adr is not None:
             record["adr_entropy"] = self.adr.entropy()
             record["adr_ranges"] = {k: list(v) for k, v in self.adr.ranges.items()}

@@ -1,6 +1,7 @@
 """Training runs and evaluation end to end, at a tiny scale."""
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ import yaml
 
 from cubehand.cli.app import main
 from cubehand.evaluation import (
-    GreedyActor,
+    PolicyActor,
     evaluate_policy,
     evaluation_env,
     load_policy,
@@ -453,7 +454,66 @@ def test_adr_can_leave_restarted_episodes_out_of_its_buffers(yaml_file, tmp_path
 
 def test_the_greedy_actor_restarts_the_memory_where_the_environment_says_so():
     policy = Policy(observation_sizes(), NetworkConfig(embed=8, hidden=16, lstm=16))
-    actor = GreedyActor(policy, n_envs=3)
+    actor = PolicyActor(policy, n_envs=3)
     infos = [{"fresh_memory": True}, {"fresh_memory": False}, {"released": False}]
     actor.after_step(np.array([False, False, True]), infos)
     assert actor.starts.tolist() == [[1.0, 0.0, 1.0]]  # memory restart, none, episode end
+
+
+def test_a_sampling_actor_draws_seeded_actions_and_sharpens_toward_the_greedy_ones():
+    torch.manual_seed(0)
+    policy = Policy(observation_sizes(), NetworkConfig(embed=8, hidden=16, lstm=16))
+    with torch.no_grad():
+        policy.head.weight.mul_(300.0)  # spread the logits so that greedy and drawn differ
+    rng = np.random.default_rng(0)
+    obs = {k: rng.normal(size=(4, n)).astype(np.float32) for k, n in observation_sizes().items()}
+    greedy = PolicyActor(policy, n_envs=4).act(obs)
+
+    def drawn(temperature, seed):
+        generator = torch.Generator().manual_seed(seed)
+        return PolicyActor(policy, 4, temperature, generator).act(obs)
+
+    assert np.array_equal(drawn(1.0, 5), drawn(1.0, 5))
+    assert not np.array_equal(drawn(1.0, 5), drawn(1.0, 6))
+    assert (drawn(1.0, 5) == greedy).mean() < 0.9
+    assert np.array_equal(drawn(1e-4, 5), greedy)
+    with pytest.raises(ValueError, match="temperature must be at least 0"):
+        PolicyActor(policy, 4, -1.0)
+    with pytest.raises(ValueError, match="seeded generator"):
+        PolicyActor(policy, 4, 1.0)
+
+
+def test_cli_evaluates_with_drawn_actions_and_a_strict_flip_place(capsys, config_file, tmp_path):
+    assert main(["train", "policy", "--config", str(config_file), "--runs", str(tmp_path)]) == 0
+    capsys.readouterr()
+    args = ["eval", "policy", "--weights", str(tmp_path / "tiny" / "checkpoint.pt"), "--cube",
+            "locked", "--episodes", "2", "--envs", "2", "--goal-timeout", "5",
+            "--json"]  # fmt: skip
+    assert main(args + ["--temperature", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["temperature"] == 1.0
+    assert main(args + ["--flip-radius", "0.02", "--flip-square", "0.2"]) == 0
+    strict = json.loads(capsys.readouterr().out)
+    assert (strict["flip_radius"], strict["flip_square"]) == (0.02, 0.2)
+    assert main(args + ["--flip-radius", "0"]) == 2
+    assert "--flip-radius must be above 0" in capsys.readouterr().err
+    assert main(args + ["--temperature", "-1"]) == 2
+    error = capsys.readouterr().err
+    assert "--temperature must be at least 0" in error and "Traceback" not in error
+
+
+def test_the_flip_place_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):
+    settings = {"loose_radius": 0.08, "tight_radius": 0.02, "levels": 2, "window": 1,
+                "tighten_at": 0.5, "loosen_at": 0.0}  # fmt: skip
+    config = load_train_config(yaml_file(TINY | {"total_steps": 16, "flip_place": settings}))
+    run = TrainingRun(config, tmp_path / "run")
+    assert all(env.flip_radius == 0.08 for env in run.env.envs)
+    run.run()
+    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert all(line["flip_place"] == 0.0 for line in lines)  # no flip met in 16 steps
+    run.flip_place.record_episode({"flip": 1}, {"flip": 1})
+    run.save()
+    again = TrainingRun(config, tmp_path / "again")
+    again.resume(tmp_path / "run" / "checkpoint.pt")
+    assert again.flip_place.value == 0.5
+    assert all(env.flip_radius == pytest.approx(0.05) for env in again.env.envs)
+    assert all(env.flip_square == pytest.approx((math.pi / 4 + 0.2) / 2) for env in again.env.envs)

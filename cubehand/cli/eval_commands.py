@@ -77,6 +77,20 @@ def eval_policy(
         float,
         typer.Option(help="rad: and turned about the palm normal up to this much (at most pi)"),
     ] = 0.0,
+    flip_radius: Annotated[
+        float | None,
+        typer.Option(
+            help="m: count a flip as met only with the cube this near its usual place "
+            "(default: anywhere on the palm, as every goal)"
+        ),
+    ] = None,
+    flip_square: Annotated[
+        float | None,
+        typer.Option(
+            help="rad: and only with the cube at most this far off square with the hand "
+            "(default: any yaw)"
+        ),
+    ] = None,
     memory_per_goal: Annotated[
         bool | None,
         typer.Option(
@@ -85,11 +99,23 @@ def eval_policy(
             "trained)",
         ),
     ] = None,
+    temperature: Annotated[
+        float,
+        typer.Option(
+            help="0: greedy actions; above 0: actions drawn from the policy's distributions "
+            "with logits divided by this (1: as in training), seeded by --seed"
+        ),
+    ] = 0.0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Episodes of curriculum goals (50-success cap, per-goal timeout) with a trained policy."""
     if episodes < 1 or envs < 1:
         raise CubeError(f"--episodes and --envs must be at least 1, got {episodes} and {envs}")
+    for name, value in (("--flip-radius", flip_radius), ("--flip-square", flip_square)):
+        if value is not None and value <= 0:
+            raise CubeError(f"{name} must be above 0, got {value}")
+    if temperature < 0:
+        raise CubeError(f"--temperature must be at least 0, got {temperature}")
     if release_steps is not None and release_steps < 0:
         raise CubeError(f"--release-steps must be at least 0, got {release_steps}")
     if not (0.0 <= start_offset <= MAX_START_OFFSET and 0.0 <= start_yaw <= math.pi):
@@ -101,7 +127,8 @@ def eval_policy(
     ranges = physics_ranges(physics)
     # Settings given on the command line replace the trained ones; the rest stay as trained.
     given = {"release_steps": release_steps, "release_pose": release_pose,
-             "face_order": face_order, "memory_per_goal": memory_per_goal}  # fmt: skip
+             "face_order": face_order, "memory_per_goal": memory_per_goal,
+             "flip_radius": flip_radius, "flip_square": flip_square}  # fmt: skip
     overrides: dict[str, int | bool | float | str] = {
         "start_offset": start_offset, "start_yaw": start_yaw,
         **{name: value for name, value in given.items() if value is not None},
@@ -115,12 +142,13 @@ def eval_policy(
         task = progress.add_task("eval", total=episodes)
         result = evaluate_policy(
             policy, config, episodes, seed, ranges, n_envs=envs,
-            on_episode=lambda: progress.advance(task),
+            on_episode=lambda: progress.advance(task), temperature=temperature,
         )  # fmt: skip
     result |= {"physics": physics, "perturb": perturb, "goals": goals, "weights": str(weights),
                "memory_per_goal": config.memory_per_goal, "start_offset": start_offset,
                "start_yaw": start_yaw, "release_pose": config.release_pose,
-               "face_order": config.face_order}  # fmt: skip
+               "face_order": config.face_order, "flip_radius": config.flip_radius,
+               "flip_square": config.flip_square}  # fmt: skip
     if as_json:
         print(json.dumps(result))
         return

@@ -86,7 +86,34 @@ class EnvConfig(BaseModel):
         0.0,
         ge=0,
         description="training only: rad of goal distance per m that the cube lies beyond "
-        "palm_radius, so that the progress reward also pays for bringing it back",
+        "centre_radius, so that the progress reward also pays for bringing it back",
+    )
+    centre_radius: float | None = Field(
+        None,
+        gt=0,
+        description="training only: m, the distance from its rest point beyond which "
+        "centre_weight charges (None: palm_radius; smaller asks for the cube near its place "
+        "through the reward alone, leaving the goal test as it is)",
+    )
+    square_weight: float = Field(
+        0.0,
+        ge=0,
+        description="training only: rad of goal distance per rad that the cube is turned "
+        "about the palm normal away from square with the hand, so that the progress reward "
+        "pays for goals that end with the cube square, where the next goal starts best",
+    )
+    flip_radius: float | None = Field(
+        None,
+        gt=0,
+        description="m: a flip counts as met only with the cube this near its rest point, so "
+        "that the rotation after it starts where rotations work (None: palm_radius, as every "
+        "goal; training's flip_place curriculum sets its own)",
+    )
+    flip_square: float | None = Field(
+        None,
+        gt=0,
+        description="rad: and only with the cube turned at most this far off square with the "
+        "hand (None: any yaw)",
     )
     goal_timeout: int = Field(800, ge=1, description="control steps allowed per goal")
     max_successes: int = Field(50, ge=1, description="episode ends after this many goals")
@@ -267,6 +294,12 @@ class CubeEnv(gym.Env):
         #: Fraction of ``restart_blend`` (both ends) that restarts go toward their goal pose,
         #: from the training curriculum (``TrainConfig.restart_reach``); 1: as configured.
         self.restart_reach = 1.0
+        #: Where a flip counts as met: the cube within ``flip_radius`` m of its rest point and
+        #: at most ``flip_square`` rad off square with the hand (None: palm_radius and any
+        #: yaw, as for every goal). From the config, or the training curriculum
+        #: (:mod:`cubehand.skills.flip_place`).
+        self.flip_radius = self.config.flip_radius
+        self.flip_square = self.config.flip_square
         #: Called as the hand starts opening between goals (``release_steps``) with 0, then
         #: after each of its control steps with their count: for example to record frames.
         self.on_release_step: Callable[[int], None] | None = None
@@ -638,7 +671,12 @@ class CubeEnv(gym.Env):
             return False
         if np.any(np.abs(self.data.qvel[self.scene.hinge_dof]) > self.config.max_face_speed):
             return False
-        return bool(np.linalg.norm(self._cube_in_palm()) < self.config.palm_radius)
+        radius = self.config.palm_radius
+        if self.goal.kind == "flip":
+            radius = min(radius, self.flip_radius or radius)
+            if self.flip_square is not None and yaw_off_square(cube) > self.flip_square:
+                return False
+        return bool(np.linalg.norm(self._cube_in_palm()) < radius)
 
     def _record_goal_place(self) -> None:
         """Add where the goal just met left the cube to :attr:`goal_places`."""
@@ -652,8 +690,11 @@ class CubeEnv(gym.Env):
         tilt = face_tilt(self._cube_in_hand(), self.goal.face)
         distance = tilt + float(np.abs(self._cube_angles() - self.goal_angles).sum())
         if self.config.centre_weight:
-            excess = np.linalg.norm(self._cube_in_palm()) - self.config.palm_radius
+            radius = self.config.centre_radius or self.config.palm_radius
+            excess = np.linalg.norm(self._cube_in_palm()) - radius
             distance += self.config.centre_weight * max(0.0, float(excess))
+        if self.config.square_weight:
+            distance += self.config.square_weight * yaw_off_square(self._cube_in_hand())
         return distance
 
     def _pose_potential(self) -> float:

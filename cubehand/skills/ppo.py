@@ -54,9 +54,10 @@ class PPOConfig(BaseModel):
     value_warmup_steps: int = Field(
         0,
         ge=0,
-        description="for the run's first this many steps only the value network learns (the "
-        "policy acts but holds still), so that a policy started from trained weights meets "
-        "a critic that already knows its returns",
+        description="for the first this many steps after training starts or resumes only the "
+        "value network learns (the policy acts but holds still), so that a policy started "
+        "from trained weights, or resumed under changed rewards, meets a critic that "
+        "already knows its returns",
     )
     network: NetworkConfig = Field(default_factory=NetworkConfig)
 
@@ -116,6 +117,8 @@ class PPOTrainer:
         params = list(self.policy.parameters()) + list(self.value.parameters())
         self.optimizer = torch.optim.Adam(params, lr=config.learning_rate)
         self.steps = 0
+        #: Steps before which only the value network learns (see ``value_warmup_steps``).
+        self.warmup_until = config.value_warmup_steps
         self.seed = seed
         self.obs = env.reset(seed)
         n = env.n_envs
@@ -223,7 +226,7 @@ class PPOTrainer:
                 value_loss = 0.5 * ((values - norm_returns[:, envs]) ** 2).mean()
                 entropy = dist.entropy().sum(-1).mean()
                 loss = config.value_coef * value_loss
-                if self.steps > config.value_warmup_steps:
+                if self.steps > self.warmup_until:
                     loss = loss + policy_loss - config.entropy_coef * entropy
                 self.optimizer.zero_grad()
                 loss.backward()
@@ -259,6 +262,7 @@ class PPOTrainer:
         for group in self.optimizer.param_groups:
             group["lr"] = self.config.learning_rate
         self.steps = int(state["steps"])
+        self.warmup_until = self.steps + self.config.value_warmup_steps
         self.generator.set_state(state["torch_generator"])
 
 

@@ -6,12 +6,15 @@ import pytest
 
 from cubehand.sim.cube_reader import is_dropped, read_facelets
 from cubehand.sim.env import ACTION_BINS, CubeEnv, EnvConfig
+from cubehand.sim.goals import Goal
 from cubehand.sim.hand_frame import (
     HOME_IN_HAND,
     hand_rotation,
     home_symmetry,
     rotation_bringing_up,
     rotation_quaternion,
+    up_face,
+    yaw_off_square,
 )
 from cubehand.sim.randomization import PARAMETERS
 from cubehand.sim.scene import SceneConfig
@@ -532,6 +535,72 @@ def test_centre_weight_adds_the_cube_distance_beyond_the_palm_radius_to_the_goal
     assert np.isclose(plain._goal_distance(), base - 10.0 * max(0.0, offset - 0.01), atol=1e-6)
 
 
+def test_centre_radius_moves_the_charge_without_moving_the_goal_test():
+    config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", centre_weight=10.0,
+                       centre_radius=0.005)  # fmt: skip
+    env = CubeEnv(config)
+    env.reset(seed=0)
+    plain = CubeEnv(config.model_copy(update={"centre_weight": 0.0}))
+    plain.reset(seed=0)
+    hand = hand_rotation(env.scene.model, env.data, env._palm_body)
+    for shifted in (env, plain):
+        shifted.data.qpos[shifted.scene.cube_qpos][:3] += hand[:, 0] * 0.03
+        mujoco.mj_forward(shifted.scene.model, shifted.data)
+    moved = np.linalg.norm(env._cube_in_palm())
+    assert 0.025 < moved < config.palm_radius
+    charge = env._goal_distance() - plain._goal_distance()
+    assert np.isclose(charge, 10.0 * (moved - 0.005), atol=1e-6)
+
+
+def test_square_weight_charges_the_cube_turned_off_square():
+    config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", square_weight=2.0)
+    env = CubeEnv(config)
+    env.reset(seed=0)
+    plain = CubeEnv(config.model_copy(update={"square_weight": 0.0}))
+    plain.reset(seed=0)
+    for turned in (env, plain):
+        hand = hand_rotation(turned.scene.model, turned.data, turned._palm_body)
+        quat = turned.data.qpos[turned.scene.cube_qpos][3:7]
+        spin = np.zeros(4)
+        mujoco.mju_axisAngle2Quat(spin, hand[:, 2], 0.3)
+        mujoco.mju_mulQuat(quat, spin, quat.copy())
+        mujoco.mj_forward(turned.scene.model, turned.data)
+    yaw = yaw_off_square(env._cube_in_hand())
+    assert 0.2 < yaw < np.pi / 4
+    assert np.isclose(env._goal_distance() - plain._goal_distance(), 2.0 * yaw, atol=1e-6)
+
+
+def test_the_training_flip_place_judges_flips_only_by_where_and_how_square_they_leave_it():
+    config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", rotate_probability=0)
+    env = CubeEnv(config)
+    env.reset(seed=0)
+    env.goal = Goal("flip", up_face(env._cube_in_hand()))  # met where the cube lies
+    hand = hand_rotation(env.scene.model, env.data, env._palm_body)
+    env.data.qpos[env.scene.cube_qpos][:3] += hand[:, 0] * 0.03  # 30 mm along the palm
+    mujoco.mj_forward(env.scene.model, env.data)
+    assert env._goal_met()
+    env.flip_radius = 0.02
+    assert not env._goal_met()
+    env.flip_radius = 0.04
+    assert env._goal_met()
+    env.flip_radius = 0.02
+    env.goal = Goal("rotate", env.goal.face, "cw")
+    env.goal_angles = env._cube_angles()
+    assert env._goal_met()  # rotations keep the palm radius
+    env.goal, env.flip_radius = Goal("flip", env.goal.face), None
+    quat = env.data.qpos[env.scene.cube_qpos][3:7]
+    spin = np.zeros(4)
+    mujoco.mju_axisAngle2Quat(spin, hand[:, 2], 0.3)
+    mujoco.mju_mulQuat(quat, spin, quat.copy())
+    mujoco.mj_forward(env.scene.model, env.data)
+    env.flip_square = 0.2
+    assert not env._goal_met()
+    env.flip_square = 0.4
+    assert env._goal_met()
+    configured = CubeEnv(config.model_copy(update={"flip_radius": 0.02, "flip_square": 0.3}))
+    assert (configured.flip_radius, configured.flip_square) == (0.02, 0.3)
+
+
 def test_evaluations_drop_the_training_start_spread_and_keep_the_release():
     from cubehand.evaluation import evaluation_env
 
@@ -540,6 +609,9 @@ def test_evaluations_drop_the_training_start_spread_and_keep_the_release():
     evaluated = evaluation_env(config, "full")
     assert evaluated.start_offset == 0.0 and evaluated.start_yaw == 0.0
     assert evaluated.palm_radius == EnvConfig().palm_radius == 0.08
+    assert (
+        evaluation_env(config.model_copy(update={"square_weight": 1.0}), "full").square_weight == 0
+    )
     assert evaluated.goal_restarts == 0.0
     assert evaluated.release_steps == 10
     assert evaluation_env(config, "full", release_steps=0).release_steps == 0

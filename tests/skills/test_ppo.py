@@ -94,6 +94,23 @@ def test_during_the_value_warmup_only_the_value_network_learns():
     assert not unchanged(weights, trainer.policy)
 
 
+def test_a_resumed_trainer_warms_its_value_network_up_again():
+    config = SMALL.model_copy(update={"value_warmup_steps": 16 * 4})
+    trained = PPOTrainer(ToyVectorEnv(4), SIZES, config, seed=0)
+    for _ in range(3):
+        trained.train_rollout()
+    resumed = PPOTrainer(ToyVectorEnv(4), SIZES, config, seed=0)
+    resumed.load_state_dict(trained.state_dict())
+    assert resumed.warmup_until == 3 * 64 + 64
+    weights = [p.detach().clone() for p in resumed.policy.parameters()]
+    resumed.train_rollout()
+    assert all(torch.equal(a, p) for a, p in zip(weights, resumed.policy.parameters(), strict=True))
+    resumed.train_rollout()
+    assert not all(
+        torch.equal(a, p) for a, p in zip(weights, resumed.policy.parameters(), strict=True)
+    )
+
+
 @pytest.mark.parametrize("head", ["categorical", "gaussian_bins"])
 def test_ppo_learns_the_toy_task(head):
     network = NetworkConfig(embed=16, hidden=32, lstm=32, head=head)

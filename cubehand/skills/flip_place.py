@@ -1,0 +1,79 @@
+"""A curriculum that asks flips to end with the cube ever nearer its place and square.
+
+A rotation is met from the cube's usual place on the palm every time and from where a flip
+leaves it (about 50 mm off and 25 degrees turned off square with the hand) almost never, so
+goal sequences stop after their first flip. This curriculum tightens, for training only, the
+place where a flip counts as met: the cube's centre within ``radius`` of its rest point and
+turned at most ``square`` off square. Both move from their loose to their tight ends in
+``levels`` equal steps, one level tighter after ``window`` flips met at ``tighten_at`` or
+better and one looser after a window at ``loosen_at`` or worse (the two-threshold rule of
+ADR, ``../shared/reference/dactyl-facts.md``). Evaluations judge every goal as before. A pure
+class: no simulator import.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from cubehand.skills.success_ladder import SuccessLadder
+
+
+class FlipPlaceConfig(BaseModel):
+    """Loose and tight ends of the flip test's place and what moves between them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    loose_radius: float = Field(0.08, gt=0, description="m, at level 0 (the goal test's own)")
+    tight_radius: float = Field(0.015, gt=0, description="m, at the top level")
+    loose_square: float = Field(
+        math.pi / 4, gt=0, description="rad off square at level 0 (pi/4: any yaw)"
+    )
+    tight_square: float = Field(0.2, gt=0, description="rad off square at the top level")
+    levels: int = Field(10, ge=1, description="steps from the loose to the tight end")
+    window: int = Field(200, ge=1, description="flips between decisions")
+    tighten_at: float = Field(0.35, gt=0, le=1, description="flip success rate that tightens")
+    loosen_at: float = Field(0.2, ge=0, le=1, description="flip success rate that loosens")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FlipPlaceConfig:
+        if self.loosen_at >= self.tighten_at:
+            raise ValueError("loosen_at must be below tighten_at")
+        if self.tight_radius > self.loose_radius or self.tight_square > self.loose_square:
+            raise ValueError("the tight end must not be looser than the loose end")
+        return self
+
+
+class FlipPlace(SuccessLadder):
+    """The place within which a flip now counts as met."""
+
+    def __init__(self, config: FlipPlaceConfig | None = None) -> None:
+        self.config = config or FlipPlaceConfig()
+        super().__init__(self.config.window, self.config.tighten_at, self.config.loosen_at)
+
+    @property
+    def value(self) -> float:
+        """Fraction of the way from the loose to the tight end (0 to 1)."""
+        return self.level / self.config.levels
+
+    @property
+    def at_top(self) -> bool:
+        return self.level >= self.config.levels
+
+    @property
+    def radius(self) -> float:
+        """m: the farthest from its rest point that a flip may leave the cube."""
+        c = self.config
+        return c.loose_radius + self.value * (c.tight_radius - c.loose_radius)
+
+    @property
+    def square(self) -> float:
+        """rad: the most that a flip may leave the cube turned off square with the hand."""
+        c = self.config
+        return c.loose_square + self.value * (c.tight_square - c.loose_square)
+
+    def record_episode(self, met: Mapping[str, int], tried: Mapping[str, int]) -> None:
+        """Count an episode's flips met and tried."""
+        self.record(met.get("flip", 0), tried.get("flip", 0))
