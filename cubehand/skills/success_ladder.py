@@ -1,10 +1,12 @@
-"""The two-threshold rule shared by the training curricula: a level moved by rotate success.
+"""The two-threshold rule shared by the training curricula: a level moved by goal success.
 
-After every ``window`` rotate goals, a success rate of at least ``up_at`` steps the level up
-(unless it is at its top) and one of at most ``down_at`` steps it down (never below 0), as
-ADR moves its bounds (``../shared/reference/dactyl-facts.md``). Subclasses turn the level into
-a value: :mod:`cubehand.skills.layer_lock`, :mod:`cubehand.skills.stiffness_ramp`. A pure
-class: no simulator import.
+After every ``window`` goals counted (rotations, or what a subclass counts), a success rate
+of at least ``up_at`` steps the level up (unless it is at its top) and one of at most
+``down_at`` steps it down (never below 0), as ADR moves its bounds
+(``../shared/reference/dactyl-facts.md``). Subclasses turn the level into a value:
+:mod:`cubehand.skills.layer_lock`, :mod:`cubehand.skills.stiffness_ramp`,
+:mod:`cubehand.skills.start_spread`, :mod:`cubehand.skills.flip_place` (flips). A pure class:
+no simulator import.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Mapping
 
 
 class SuccessLadder:
-    """A level stepped up after ``window`` rotate goals succeed at ``up_at`` or better and
+    """A level stepped up after ``window`` goals succeed at ``up_at`` or better and
     down after ones at ``down_at`` or worse (the two-threshold rule of ADR)."""
 
     def __init__(self, window: int, up_at: float, down_at: float) -> None:
@@ -28,7 +30,7 @@ class SuccessLadder:
         return False
 
     def record(self, met: int, tried: int) -> None:
-        """One episode's rotate goals; decides once ``window`` of them were tried."""
+        """One episode's counted goals; decides once ``window`` of them were tried."""
         if not 0 <= met <= tried:
             raise ValueError(f"met {met} rotations out of {tried} tried")
         self.met += met
