@@ -25,7 +25,7 @@ from cubehand.sim.randomization import PARAMETERS, check_range
 from cubehand.sim.scene import SceneConfig
 from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, sum_flip_outcomes
 from cubehand.skills.policy import NetworkConfig, Policy
-from cubehand.skills.ppo import fresh_memory
+from cubehand.skills.ppo import draw_bins, fresh_memory
 from cubehand.training import EVAL_SEED_OFFSET, CheckpointError, ConfigError, load_checkpoint
 
 SHIPPED_WEIGHTS = Path(__file__).parent / "skills" / "weights" / "policy.safetensors"
@@ -220,9 +220,7 @@ class PolicyActor:
         if self.temperature == 0:
             return dist.probs.argmax(-1)[0].numpy()
         probs = torch.softmax(dist.logits[0] / self.temperature, dim=-1)
-        flat = probs.reshape(-1, probs.shape[-1])
-        drawn = torch.multinomial(flat, 1, generator=self.generator)
-        return drawn.reshape(probs.shape[:-1]).numpy()
+        return draw_bins(probs, self.generator).numpy()
 
     def act_one(self, obs: Mapping[str, np.ndarray]) -> np.ndarray:
         """The action for one environment's unbatched observations."""

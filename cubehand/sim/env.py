@@ -687,14 +687,15 @@ class CubeEnv(gym.Env):
     def _goal_distance(self) -> float:
         if self.goal is None:
             return 0.0
-        tilt = face_tilt(self._cube_in_hand(), self.goal.face)
-        distance = tilt + float(np.abs(self._cube_angles() - self.goal_angles).sum())
+        cube = self._cube_in_hand()
+        distance = face_tilt(cube, self.goal.face)
+        distance += float(np.abs(self._cube_angles() - self.goal_angles).sum())
         if self.config.centre_weight:
             radius = self.config.centre_radius or self.config.palm_radius
             excess = np.linalg.norm(self._cube_in_palm()) - radius
             distance += self.config.centre_weight * max(0.0, float(excess))
         if self.config.square_weight:
-            distance += self.config.square_weight * yaw_off_square(self._cube_in_hand())
+            distance += self.config.square_weight * yaw_off_square(cube)
         return distance
 
     def _pose_potential(self) -> float:

@@ -158,7 +158,7 @@ class PPOTrainer:
             start_t = torch.as_tensor(self.starts).unsqueeze(0)
             dist, self.policy_state = self.policy(obs_t, self.policy_state, start_t)
             value, self.value_state = self.value(obs_t, self.value_state, start_t)
-            action = _sample(dist, self.generator)
+            action = draw_bins(dist.probs, self.generator)
             for k, v in self.obs.items():
                 obs_seq[k].append(v)
             starts.append(self.starts.copy())
@@ -289,8 +289,8 @@ def normalized_advantages(advantages: torch.Tensor) -> torch.Tensor:
     return (advantages - advantages.mean()) / (advantages.std() + 1e-8)
 
 
-def _sample(dist: torch.distributions.Categorical, generator: torch.Generator) -> torch.Tensor:
-    """Draw from categorical distributions with an explicit generator (seeded runs)."""
-    probs = dist.probs
+def draw_bins(probs: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """One bin from each distribution of ``probs`` (bins on the last axis), drawn with an
+    explicit generator (seeded runs); shape ``probs.shape[:-1]``."""
     flat = probs.reshape(-1, probs.shape[-1])
     return torch.multinomial(flat, 1, generator=generator).reshape(probs.shape[:-1])
