@@ -23,7 +23,8 @@ from cubehand.sim.goal_places import goal_places
 from cubehand.sim.goal_sequels import sum_goal_sequels
 from cubehand.sim.randomization import PARAMETERS, check_range
 from cubehand.sim.scene import SceneConfig
-from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, sum_flip_outcomes
+from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, ROTATE_DIRECTIONS, sum_flip_outcomes
+from cubehand.skills.outcome_counts import sum_met_tried
 from cubehand.skills.policy import NetworkConfig, Policy
 from cubehand.skills.ppo import draw_bins, fresh_memory
 from cubehand.training import EVAL_SEED_OFFSET, CheckpointError, ConfigError, load_checkpoint
@@ -291,6 +292,7 @@ def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> d
         "flip_success_rate": rate("flip"),
         "drop_rate": float(np.mean([e["failure"] == "drop" for e in episodes])),
         "flip_directions": sum_flip_outcomes(e["flips"] for e in episodes),
+        "rotate_directions": sum_met_tried((e["rotations"] for e in episodes), ROTATE_DIRECTIONS),
         "goal_sequels": sum_goal_sequels(e["sequels"] for e in episodes),
         **goal_places(episodes),
         "cube": config.scene.cube,

@@ -26,12 +26,14 @@ from cubehand.sim.goal_sequels import sum_goal_sequels
 from cubehand.sim.randomization import PARAMETER_BY_NAME, PARAMETERS
 from cubehand.skills.adr import ADR, AdrConfig, AdrParameter
 from cubehand.skills.flip_curriculum import (
+    ROTATE_DIRECTIONS,
     FlipCurriculum,
     FlipCurriculumConfig,
     sum_flip_outcomes,
 )
 from cubehand.skills.flip_place import FlipPlace, FlipPlaceConfig
 from cubehand.skills.layer_lock import LayerLock, LayerLockConfig
+from cubehand.skills.outcome_counts import sum_met_tried
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
 from cubehand.skills.start_spread import StartSpread, StartSpreadConfig
 from cubehand.skills.stiffness_ramp import StiffnessRamp, StiffnessRampConfig
@@ -81,6 +83,11 @@ class TrainConfig(BaseModel):
     adr: AdrConfig | None = Field(default_factory=AdrConfig, description="null turns ADR off")
     flip_curriculum: FlipCurriculumConfig | None = Field(
         None, description="draw flip directions that fail more often more often; null: uniform"
+    )
+    rotate_directions: FlipCurriculumConfig | None = Field(
+        None,
+        description="draw the rotation direction (cw, ccw) that fails more often more often, "
+        "by the flip curriculum's rule; null: each half the time",
     )
     layer_lock: LayerLockConfig | None = Field(
         None,
@@ -162,6 +169,11 @@ class TrainingRun:
         self.flip_curriculum = (
             None if config.flip_curriculum is None else FlipCurriculum(config.flip_curriculum)
         )
+        self.rotate_directions = (
+            None
+            if config.rotate_directions is None
+            else FlipCurriculum(config.rotate_directions, ROTATE_DIRECTIONS)
+        )
         self._share_flip_weights()
         self.layer_lock = None if config.layer_lock is None else LayerLock(config.layer_lock)
         self.stiffness_ramp = (
@@ -189,6 +201,8 @@ class TrainingRun:
             self.adr.record(info.get("episode_tag"), info["successes"])
         if self.flip_curriculum is not None:
             self.flip_curriculum.record(info["flips"])
+        if self.rotate_directions is not None:
+            self.rotate_directions.record(info["rotations"])
         if self.layer_lock is not None:
             self.layer_lock.record(info["met"]["rotate"], info["attempts"]["rotate"])
         if self.stiffness_ramp is not None:
@@ -204,10 +218,13 @@ class TrainingRun:
             self.flip_place.record_episode(info["met"], info["attempts"])
 
     def _share_flip_weights(self) -> None:
-        """Hand the curriculum's flip-direction weights to every environment."""
+        """Hand the curricula's flip-direction weights and chance of a counter-clockwise
+        rotation to every environment."""
         weights = None if self.flip_curriculum is None else self.flip_curriculum.weights()
+        ccw = 0.5 if self.rotate_directions is None else self.rotate_directions.weights()["ccw"]
         for env in self.env.envs:
             env.flip_weights = weights
+            env.ccw_probability = ccw
 
     def _ladders(self) -> dict[str, SuccessLadder | None]:
         """The success-ladder curricula by their checkpoint keys (None where off)."""
@@ -299,6 +316,9 @@ class TrainingRun:
             record["drop_rate"] = float(np.mean([e["failure"] == "drop" for e in episodes]))
             # direction: [met, tried]
             record["flip_directions"] = sum_flip_outcomes(e["flips"] for e in episodes)
+            record["rotate_directions"] = sum_met_tried(
+                (e["rotations"] for e in episodes), ROTATE_DIRECTIONS
+            )
             record["goal_sequels"] = sum_goal_sequels(e["sequels"] for e in episodes)
             record.update(goal_places(episodes))
             restarted = [e for e in episodes if e.get("restarted")]
@@ -317,6 +337,8 @@ class TrainingRun:
                 record["restarted_far_mean_successes"] = float(np.mean(far)) if far else None
         if self.flip_curriculum is not None:
             record["flip_weights"] = self.flip_curriculum.weights()
+        if self.rotate_directions is not None:
+            record["ccw_probability"] = self.rotate_directions.weights()["ccw"]
         if self.layer_lock is not None:
             record["layer_lock"] = self.layer_lock.value
         if self.stiffness_ramp is not None:
@@ -340,6 +362,9 @@ class TrainingRun:
             "adr": None if self.adr is None else self.adr.state_dict(),
             "flip_curriculum": (
                 None if self.flip_curriculum is None else self.flip_curriculum.state_dict()
+            ),
+            "rotate_directions": (
+                None if self.rotate_directions is None else self.rotate_directions.state_dict()
             ),
             **{
                 name: None if ladder is None else ladder.state_dict()
@@ -368,7 +393,9 @@ class TrainingRun:
                 self.adr.load_state_dict(state["adr"])
             if self.flip_curriculum is not None and state.get("flip_curriculum") is not None:
                 self.flip_curriculum.load_state_dict(state["flip_curriculum"])
-                self._share_flip_weights()
+            if self.rotate_directions is not None and state.get("rotate_directions") is not None:
+                self.rotate_directions.load_state_dict(state["rotate_directions"])
+            self._share_flip_weights()
             for name, ladder in self._ladders().items():
                 if ladder is not None and state.get(name) is not None:
                     ladder.load_state_dict(state[name])

@@ -12,6 +12,8 @@ from pathlib import Path
 from cubehand.solver.errors import CubeError
 
 FLIP_DIRECTIONS = ("fingertips", "wrist", "thumb", "little")
+#: Log fields of where met goals left the cube: mm off its rest point and its start place.
+PLACE_FIELDS = ("goal_offset_mm", "goal_start_offset_mm")
 
 
 @dataclass
@@ -30,10 +32,13 @@ class WindowSummary:
     flip_directions: dict[str, list[int]] = field(
         default_factory=lambda: {name: [0, 0] for name in FLIP_DIRECTIONS}
     )
-    #: mm off its rest point at which met goals left the cube: [sum, goals] by kind (logs
-    #: with ``goal_offset_mm``)
-    left_mm: dict[str, list[float]] = field(
-        default_factory=lambda: {"rotate": [0.0, 0], "flip": [0.0, 0]}
+    #: mm off its rest point (``goal_offset_mm``) and off its start place
+    #: (``goal_start_offset_mm``) at which met goals left the cube: [sum, goals] by log
+    #: field and kind (logs with those fields)
+    left_mm: dict[str, dict[str, list[float]]] = field(
+        default_factory=lambda: {
+            name: {"rotate": [0.0, 0], "flip": [0.0, 0]} for name in PLACE_FIELDS
+        }
     )
     #: goals by what came before them, ``"before>kind"``: [met, tried] (logs with
     #: ``goal_sequels``)
@@ -61,10 +66,11 @@ class WindowSummary:
             met, tried = goal_counts(record, kind)
             pair[0] += met
             pair[1] += tried
-            offset = (record.get("goal_offset_mm") or {}).get(kind)
-            if offset is not None:
-                self.left_mm[kind][0] += offset * met
-                self.left_mm[kind][1] += met
+            for name, pooled in self.left_mm.items():
+                offset = (record.get(name) or {}).get(kind)
+                if offset is not None:
+                    pooled[kind][0] += offset * met
+                    pooled[kind][1] += met
         for pooled, logged in (
             (self.flip_directions, record.get("flip_directions")),
             (self.sequels, record.get("goal_sequels")),
@@ -97,7 +103,10 @@ class WindowSummary:
             "drops": self.drops,
             "adr_entropy": self.adr_entropy,
             "restart_reach": self.restart_reach,
-            "goal_offset_mm": {kind: _ratio(*pair) for kind, pair in self.left_mm.items()},
+            **{
+                name: {kind: _ratio(*pair) for kind, pair in pooled.items()}
+                for name, pooled in self.left_mm.items()
+            },
         }
 
 
@@ -167,7 +176,7 @@ def markdown_table(windows: list[dict]) -> str:
 
     header = ("| steps | episodes | goals per episode (fresh / restarted) | rotate | flip | "
               + " | ".join(FLIP_DIRECTIONS) + " | rotate after a flip / rotate / restart "
-              "| left at, mm (rotate / flip) | drops | entropy "
+              "| left at, mm (rotate / flip) | mm off the start place | drops | entropy "
               "| ADR entropy | restart reach |")  # fmt: skip
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for w in windows:
@@ -184,7 +193,8 @@ def markdown_table(windows: list[dict]) -> str:
             f"{rate(w['goals_per_restarted_episode'])}) "
             f"| {rate(w['rotate_success_rate'])} ({w['rotate'][0]:.0f}/{w['rotate'][1]:.0f}) "
             f"| {rate(w['flip_success_rate'])} ({w['flip'][0]:.0f}/{w['flip'][1]:.0f}) "
-            f"| {directions} | {after} | {places(w['goal_offset_mm'])} | {rate(w['drop_rate'])} "
+            f"| {directions} | {after} | {places(w['goal_offset_mm'])} "
+            f"| {places(w['goal_start_offset_mm'])} | {rate(w['drop_rate'])} "
             f"| {rate(w['entropy'])} | {rate(w['adr_entropy'])} | {rate(w['restart_reach'])} |"
         )
     return "\n".join(lines) + "\n"

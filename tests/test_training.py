@@ -328,6 +328,26 @@ def test_flip_curriculum_is_logged_checkpointed_and_resumed(yaml_file, tmp_path)
     assert len(set(run.flip_curriculum.weights().values())) > 1
 
 
+def test_rotation_directions_are_counted_weighed_checkpointed_and_resumed(yaml_file, tmp_path):
+    env = {**TINY["env"], "rotate_probability": 1.0, "goal_timeout": 4}
+    config = load_train_config(yaml_file(TINY | {"rotate_directions": {"decay": 0.9}, "env": env}))
+    run = TrainingRun(config, tmp_path / "run")
+    run.run()
+    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert set(lines[-1]["rotate_directions"]) == {"cw", "ccw"}
+    assert sum(t for line in lines for _, t in line["rotate_directions"].values()) > 0
+    assert 0.0 < lines[-1]["ccw_probability"] < 1.0
+    run.rotate_directions.record({"cw": (5, 5), "ccw": (0, 5)})  # counter-clockwise fails
+    run.save()
+    again = TrainingRun(config, tmp_path / "again")
+    again.resume(tmp_path / "run" / "checkpoint.pt")
+    assert again.rotate_directions.state_dict() == run.rotate_directions.state_dict()
+    assert all(e.ccw_probability == run.rotate_directions.weights()["ccw"] for e in again.env.envs)
+    assert again.env.envs[0].ccw_probability > 0.5
+    plain = TrainingRun(load_train_config(yaml_file(TINY)), tmp_path / "plain")
+    assert plain.rotate_directions is None and plain.env.envs[0].ccw_probability == 0.5
+
+
 def test_layer_lock_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):
     lock = {"start": 3.0, "window": 1, "unlock_at": 0.5, "relock_at": 0.0}
     config = load_train_config(
@@ -395,11 +415,12 @@ def test_cli_measures_update_noise(capsys, config_file, tmp_path):
 def test_episodes_restarted_from_goal_poses_are_counted_apart(yaml_file, tmp_path):
     run = TrainingRun(load_train_config(yaml_file(TINY)), tmp_path / "run")
     info = {"attempts": {"rotate": 1, "flip": 0}, "met": {"rotate": 1, "flip": 0},
-            "flips": {}, "sequels": {"flip>rotate": (1, 1)}, "failure": "timeout",
-            "goal_places": {"rotate": (30.0, 6.0), "flip": (0.0, 0.0)}}  # fmt: skip
+            "flips": {}, "rotations": {"cw": (1, 1)}, "sequels": {"flip>rotate": (1, 1)},
+            "failure": "timeout",
+            "goal_places": {"rotate": (30.0, 6.0, 20.0), "flip": (0.0, 0.0, 0.0)}}  # fmt: skip
     missed = {
         "met": {"rotate": 0, "flip": 0},
-        "goal_places": {"rotate": (0.0, 0.0), "flip": (0.0, 0.0)},
+        "goal_places": {"rotate": (0.0, 0.0, 0.0), "flip": (0.0, 0.0, 0.0)},
     }
     run.recent = [info | {"successes": 1, "restarted": False},
                   info | {"successes": 3, "restarted": True},
@@ -410,6 +431,7 @@ def test_episodes_restarted_from_goal_poses_are_counted_apart(yaml_file, tmp_pat
     assert record["restarted_rotate_met"] == 1 and record["restarted_rotate_tried"] == 2
     assert record["goal_offset_mm"] == {"rotate": 30.0, "flip": None}  # two rotations met
     assert record["goal_yaw_deg"]["rotate"] == 6.0
+    assert record["goal_start_offset_mm"] == {"rotate": 20.0, "flip": None}
     assert record["goal_sequels"]["flip>rotate"] == [3, 3]  # the three episodes' sequels
     run.recent = [info | {"successes": 1, "restarted": False}]
     assert "restarted_episodes" not in run._log_record(RolloutStats(16, 0.0), 1.0)
@@ -494,6 +516,11 @@ def test_cli_evaluates_with_drawn_actions_and_a_strict_flip_place(capsys, config
     assert main(args + ["--flip-radius", "0.02", "--flip-square", "0.2"]) == 0
     strict = json.loads(capsys.readouterr().out)
     assert (strict["flip_radius"], strict["flip_square"]) == (0.02, 0.2)
+    assert strict["place_origin"] == "rest" and "goal_start_offset_mm" in strict  # as trained
+    assert set(strict["rotate_directions"]) == {"cw", "ccw"}
+    assert main(args + ["--flip-radius", "0.02", "--place-origin", "start"]) == 0
+    assert json.loads(capsys.readouterr().out)["place_origin"] == "start"
+    assert main(args + ["--place-origin", "palm"]) == 2
     assert main(args + ["--flip-radius", "0"]) == 2
     assert "--flip-radius must be above 0" in capsys.readouterr().err
     assert main(args + ["--temperature", "-1"]) == 2

@@ -80,8 +80,8 @@ def eval_policy(
     flip_radius: Annotated[
         float | None,
         typer.Option(
-            help="m: count a flip as met only with the cube this near its usual place "
-            "(default: anywhere on the palm, as every goal)"
+            help="m: count a flip as met only with the cube this near its place "
+            "(--place-origin; default: anywhere on the palm, as every goal)"
         ),
     ] = None,
     flip_square: Annotated[
@@ -89,6 +89,13 @@ def eval_policy(
         typer.Option(
             help="rad: and only with the cube at most this far off square with the hand "
             "(default: any yaw)"
+        ),
+    ] = None,
+    place_origin: Annotated[
+        Literal["rest", "start"] | None,
+        typer.Option(
+            help="where --flip-radius measures from: the cube's rest point on the flat hand, "
+            "or its start place, where the start pose holds it (default: as trained)"
         ),
     ] = None,
     memory_per_goal: Annotated[
@@ -128,7 +135,8 @@ def eval_policy(
     # Settings given on the command line replace the trained ones; the rest stay as trained.
     given = {"release_steps": release_steps, "release_pose": release_pose,
              "face_order": face_order, "memory_per_goal": memory_per_goal,
-             "flip_radius": flip_radius, "flip_square": flip_square}  # fmt: skip
+             "flip_radius": flip_radius, "flip_square": flip_square,
+             "place_origin": place_origin}  # fmt: skip
     overrides: dict[str, int | bool | float | str] = {
         "start_offset": start_offset, "start_yaw": start_yaw,
         **{name: value for name, value in given.items() if value is not None},
@@ -148,7 +156,7 @@ def eval_policy(
                "memory_per_goal": config.memory_per_goal, "start_offset": start_offset,
                "start_yaw": start_yaw, "release_pose": config.release_pose,
                "face_order": config.face_order, "flip_radius": config.flip_radius,
-               "flip_square": config.flip_square}  # fmt: skip
+               "flip_square": config.flip_square, "place_origin": config.place_origin}  # fmt: skip
     if as_json:
         print(json.dumps(result))
         return

@@ -51,7 +51,14 @@ from cubehand.sim.randomization import (
     sample_values,
 )
 from cubehand.sim.scene import Scene, SceneConfig, build_scene
-from cubehand.sim.stepping import blew_up, rest_ctrl, run_substeps, set_controls, settle
+from cubehand.sim.stepping import (
+    blew_up,
+    control_step,
+    rest_ctrl,
+    run_substeps,
+    set_controls,
+    settle,
+)
 from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, FlipDirection
 from cubehand.solver.facelets import FACES
 from cubehand.solver.moves import Move
@@ -63,6 +70,8 @@ PoseSource = Callable[[mujoco.MjModel, mujoco.MjData], tuple[np.ndarray, np.ndar
 Failure = Literal["drop", "timeout", "mismatch", "unstable"]
 #: m: the farthest ``EnvConfig.start_offset`` may drop the cube from its usual place.
 MAX_START_OFFSET = 0.04
+#: s that the start pose holds the settled cube before its start place is read.
+START_PLACE_SECONDS = 2.0
 
 
 class EnvConfig(BaseModel):
@@ -91,8 +100,8 @@ class EnvConfig(BaseModel):
     centre_radius: float | None = Field(
         None,
         gt=0,
-        description="training only: m, the distance from its rest point beyond which "
-        "centre_weight charges (None: palm_radius; smaller asks for the cube near its place "
+        description="training only: m, the distance from its place (place_origin) beyond "
+        "which centre_weight charges (None: palm_radius; smaller asks for the cube near its place "
         "through the reward alone, leaving the goal test as it is)",
     )
     square_weight: float = Field(
@@ -102,10 +111,16 @@ class EnvConfig(BaseModel):
         "about the palm normal away from square with the hand, so that the progress reward "
         "pays for goals that end with the cube square, where the next goal starts best",
     )
+    place_origin: Literal["rest", "start"] = Field(
+        "rest",
+        description="the cube's place that centre_radius and flip_radius measure from: "
+        "'rest', where it settles on the flat hand, or 'start', where the start pose then "
+        "holds it (nominal physics and cube size), which is where rotations start",
+    )
     flip_radius: float | None = Field(
         None,
         gt=0,
-        description="m: a flip counts as met only with the cube this near its rest point, so "
+        description="m: a flip counts as met only with the cube this near its place, so "
         "that the rotation after it starts where rotations work (None: palm_radius, as every "
         "goal; training's flip_place curriculum sets its own)",
     )
@@ -276,6 +291,9 @@ class CubeEnv(gym.Env):
         #: ``little``; see :mod:`cubehand.skills.flip_curriculum`); ``None`` draws the four
         #: side faces uniformly.
         self.flip_weights: Mapping[str, float] | None = None
+        #: Chance that a curriculum rotation turns counter-clockwise, from the training
+        #: curriculum over rotation directions (``TrainConfig.rotate_directions``).
+        self.ccw_probability = 0.5
         #: Curriculum from the locked toward the mechanical cube (see
         #: :mod:`cubehand.skills.layer_lock`): extra damping (N m s/rad) on the hinges of the
         #: faces that the current goal does not turn, set at each goal. Damping, not dry
@@ -294,7 +312,7 @@ class CubeEnv(gym.Env):
         #: Fraction of ``restart_blend`` (both ends) that restarts go toward their goal pose,
         #: from the training curriculum (``TrainConfig.restart_reach``); 1: as configured.
         self.restart_reach = 1.0
-        #: Where a flip counts as met: the cube within ``flip_radius`` m of its rest point and
+        #: Where a flip counts as met: the cube within ``flip_radius`` m of its place and
         #: at most ``flip_square`` rad off square with the hand (None: palm_radius and any
         #: yaw, as for every goal). From the config, or the training curriculum
         #: (:mod:`cubehand.skills.flip_place`).
@@ -309,6 +327,9 @@ class CubeEnv(gym.Env):
         self._start_pose: GoalPose | None = None
         #: How far this episode's restart went toward its goal pose (None: a fresh start).
         self.restart_share: float | None = None
+        #: Cube centre where the start pose holds it, relative to its rest point, in the
+        #: hand frame (m): measured once, on the first scene built.
+        self._start_place: np.ndarray | None = None
         self._build(self.config.scene)
         self.action_space = gym.spaces.MultiDiscrete([ACTION_BINS] * len(self.scene.hand_actuators))
         sizes = observation_sizes()
@@ -369,14 +390,18 @@ class CubeEnv(gym.Env):
         self.attempts = {"rotate": 0, "flip": 0}
         self.met = {"rotate": 0, "flip": 0}
         self.flips: dict[str, list[int]] = {}  # direction: [met, tried]
+        self.rotations: dict[str, list[int]] = {}  # cw or ccw: [met, tried]
         #: Goals by what came just before them, ``"before>kind"`` (before: ``start``, a
         #: ``restart`` from a goal pose, a met ``rotate`` or ``flip``, or a ``timeout`` the
         #: episode went on from): [met, tried].
         self.sequels: dict[str, list[int]] = {}
         self._before = "restart" if self.restarted else "start"
         #: Where met goals left the cube, by goal kind: [sum of mm off its rest point, sum
-        #: of degrees off square with the hand] over the :attr:`met` goals of that kind.
-        self.goal_places: dict[str, list[float]] = {"rotate": [0.0, 0.0], "flip": [0.0, 0.0]}
+        #: of degrees off square with the hand, sum of mm off its start place] over the
+        #: :attr:`met` goals of that kind.
+        self.goal_places: dict[str, list[float]] = {
+            "rotate": [0.0, 0.0, 0.0], "flip": [0.0, 0.0, 0.0]
+        }  # fmt: skip
         self._flip_direction: str | None = None
         self.moves: list[Move] = []
         self.goal: Goal | None = None
@@ -554,6 +579,8 @@ class CubeEnv(gym.Env):
                 self._record_goal_place()
                 if self._flip_direction is not None:
                     self.flips[self._flip_direction][0] += 1
+                if self.goal.kind == "rotate":
+                    self.rotations[self.goal.direction][0] += 1
                 self.sequels[f"{self._before}>{self.goal.kind}"][0] += 1
                 self._before = self.goal.kind
                 self._start_next_goal()
@@ -587,8 +614,9 @@ class CubeEnv(gym.Env):
         else:
             weights = self._side_weights(cube)
             self.goal = curriculum_goal(
-                up_face(cube), self.np_random, self._rotate_probability(), weights
-            )
+                up_face(cube), self.np_random, self._rotate_probability(), weights,
+                self.ccw_probability,
+            )  # fmt: skip
         self.goal_steps = 0
         self.goal_angles = self._aligned_angles()
         #: Origin of the observed face angles (``face_angle_origin``).
@@ -606,6 +634,7 @@ class CubeEnv(gym.Env):
             self._flip_direction = flip_direction(cube, self.goal.face)
             self.flips.setdefault(self._flip_direction, [0, 0])[1] += 1
         if self.goal is not None and self.goal.kind == "rotate":
+            self.rotations.setdefault(self.goal.direction, [0, 0])[1] += 1
             index = FACES.index(self.goal.face)
             self.goal_angles[index] += -QUARTER if self.goal.direction == "cw" else QUARTER
         self._lock_layers()
@@ -671,18 +700,29 @@ class CubeEnv(gym.Env):
             return False
         if np.any(np.abs(self.data.qvel[self.scene.hinge_dof]) > self.config.max_face_speed):
             return False
-        radius = self.config.palm_radius
+        if np.linalg.norm(self._cube_in_palm()) >= self.config.palm_radius:
+            return False
         if self.goal.kind == "flip":
-            radius = min(radius, self.flip_radius or radius)
+            if self.flip_radius is not None and self._off_place() >= self.flip_radius:
+                return False
             if self.flip_square is not None and yaw_off_square(cube) > self.flip_square:
                 return False
-        return bool(np.linalg.norm(self._cube_in_palm()) < radius)
+        return True
+
+    def _off_place(self) -> float:
+        """m from the cube's centre to its place (``place_origin``)."""
+        offset = self._cube_in_palm()
+        if self.config.place_origin == "start":
+            offset = offset - self._start_place
+        return float(np.linalg.norm(offset))
 
     def _record_goal_place(self) -> None:
         """Add where the goal just met left the cube to :attr:`goal_places`."""
         place = self.goal_places[self.goal.kind]
-        place[0] += 1000.0 * float(np.linalg.norm(self._cube_in_palm()))
+        offset = self._cube_in_palm()
+        place[0] += 1000.0 * float(np.linalg.norm(offset))
         place[1] += float(np.degrees(yaw_off_square(self._cube_in_hand())))
+        place[2] += 1000.0 * float(np.linalg.norm(offset - self._start_place))
 
     def _goal_distance(self) -> float:
         if self.goal is None:
@@ -692,7 +732,7 @@ class CubeEnv(gym.Env):
         distance += float(np.abs(self._cube_angles() - self.goal_angles).sum())
         if self.config.centre_weight:
             radius = self.config.centre_radius or self.config.palm_radius
-            excess = np.linalg.norm(self._cube_in_palm()) - radius
+            excess = self._off_place() - radius
             distance += self.config.centre_weight * max(0.0, float(excess))
         if self.config.square_weight:
             distance += self.config.square_weight * yaw_off_square(cube)
@@ -847,6 +887,7 @@ class CubeEnv(gym.Env):
             "attempts": dict(self.attempts),
             "met": dict(self.met),
             "flips": {direction: tuple(counts) for direction, counts in self.flips.items()},
+            "rotations": {direction: tuple(counts) for direction, counts in self.rotations.items()},
             "sequels": {key: tuple(counts) for key, counts in self.sequels.items()},
             "goal_places": {kind: tuple(place) for kind, place in self.goal_places.items()},
             "state": self.state.facelets,
@@ -879,6 +920,20 @@ class CubeEnv(gym.Env):
         hand = hand_rotation(self.scene.model, data, self._palm_body)
         core = data.xpos[self._core] - data.xpos[self._palm_body]
         self._rest_offset = hand.T @ core
+        if self._start_place is None:
+            self._start_place = self._measure_start_place(data)
+
+    def _measure_start_place(self, data: mujoco.MjData) -> np.ndarray:
+        """Where the start pose (``random``: halfway from flat to mid-range) holds the cube
+        settled on the flat hand, after START_PLACE_SECONDS, relative to its rest point."""
+        flat = rest_ctrl(self.scene)
+        mid = (self.scene.hand_ctrl_low + self.scene.hand_ctrl_high) / 2
+        targets = {"flat": flat, "mid": mid}.get(self.config.start_pose, (flat + mid) / 2)
+        for _ in range(int(round(START_PLACE_SECONDS / self.scene.config.control_dt))):
+            control_step(self.scene, data, targets)
+        hand = hand_rotation(self.scene.model, data, self._palm_body)
+        core = data.xpos[self._core] - data.xpos[self._palm_body]
+        return hand.T @ core - self._rest_offset
 
 
 def observation_sizes() -> dict[str, int]:

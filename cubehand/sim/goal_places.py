@@ -7,14 +7,16 @@ from typing import Any
 
 
 def goal_places(episodes: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
-    """Where met goals left the cube, by goal kind: mean mm off its rest point on the palm
-    (``goal_offset_mm``) and mean degrees turned off square with the hand
-    (``goal_yaw_deg``); None for a kind never met. The next goal starts from there."""
-    offset: dict[str, float | None] = {}
-    yaw: dict[str, float | None] = {}
+    """Where met goals left the cube, by goal kind: mean mm off its rest point on the flat
+    hand (``goal_offset_mm``), mean degrees turned off square with the hand
+    (``goal_yaw_deg``) and mean mm off its start place, where the start pose holds it and
+    rotations start (``goal_start_offset_mm``); None for a kind never met. The next goal
+    starts from there."""
+    keys = ("goal_offset_mm", "goal_yaw_deg", "goal_start_offset_mm")
+    result: dict[str, dict[str, float | None]] = {key: {} for key in keys}
     for kind in ("rotate", "flip"):
         met = sum(e["met"][kind] for e in episodes)
-        mm, degrees = (sum(e["goal_places"][kind][i] for e in episodes) for i in (0, 1))
-        offset[kind] = mm / met if met else None
-        yaw[kind] = degrees / met if met else None
-    return {"goal_offset_mm": offset, "goal_yaw_deg": yaw}
+        for i, key in enumerate(keys):
+            total = sum(e["goal_places"][kind][i] for e in episodes)
+            result[key][kind] = total / met if met else None
+    return result

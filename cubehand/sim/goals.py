@@ -36,13 +36,14 @@ class Goal:
 
 def curriculum_goal(
     up: str, rng: np.random.Generator, rotate_probability: float = 0.5,
-    side_weights: Mapping[str, float] | None = None,
+    side_weights: Mapping[str, float] | None = None, ccw_probability: float = 0.5,
 ) -> Goal:  # fmt: skip
-    """The training curriculum: rotate the up face (random direction) with probability
-    ``rotate_probability``, otherwise flip to one of the four side faces (uniformly, or in
-    proportion to ``side_weights`` by face; uniformly again where they give the four none)."""
+    """The training curriculum: rotate the up face with probability ``rotate_probability``
+    (counter-clockwise with probability ``ccw_probability``), otherwise flip to one of the
+    four side faces (uniformly, or in proportion to ``side_weights`` by face; uniformly
+    again where they give the four none)."""
     if rng.random() < rotate_probability:
-        return Goal("rotate", up, "cw" if rng.random() < 0.5 else "ccw")
+        return Goal("rotate", up, "cw" if rng.random() < 1.0 - ccw_probability else "ccw")
     sides = [face for face in "URFDLB" if face not in (up, OPPOSITE[up])]
     weights = None if side_weights is None else np.array([side_weights[f] for f in sides], float)
     if weights is None or weights.sum() == 0.0:  # no weights, or none left on a side face

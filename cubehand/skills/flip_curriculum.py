@@ -4,7 +4,9 @@ A flip is named by where the face that must come up points in the hand frame bef
 flip: toward the ``fingertips``, the ``wrist``, the ``thumb`` side or the ``little`` finger
 side (the feasibility notes found the thumb and fingertip directions the hardest). Each
 direction keeps decaying counts of flips met and tried; its sampling weight is its recent
-failure rate, never below ``floor``. A pure class: no simulator import.
+failure rate, never below ``floor``. The same rule weighs rotation directions (``cw``,
+``ccw``; ``TrainConfig.rotate_directions``): a direction that the policy stops meeting is
+otherwise starved of the successes it would learn from. A pure class: no simulator import.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from cubehand.skills.outcome_counts import sum_met_tried
 
 FlipDirection = Literal["fingertips", "wrist", "thumb", "little"]
 FLIP_DIRECTIONS: tuple[FlipDirection, ...] = ("fingertips", "wrist", "thumb", "little")
+ROTATE_DIRECTIONS = ("cw", "ccw")
 
 
 class FlipCurriculumConfig(BaseModel):
@@ -33,16 +36,21 @@ class FlipCurriculumConfig(BaseModel):
 
 
 class FlipCurriculum:
-    """Sampling weights over :data:`FLIP_DIRECTIONS` from recent flip outcomes."""
+    """Sampling weights over directions (:data:`FLIP_DIRECTIONS` unless given) from recent
+    outcomes."""
 
-    def __init__(self, config: FlipCurriculumConfig | None = None) -> None:
+    def __init__(
+        self, config: FlipCurriculumConfig | None = None,
+        directions: tuple[str, ...] = FLIP_DIRECTIONS,
+    ) -> None:  # fmt: skip
         self.config = config or FlipCurriculumConfig()
-        self.met = dict.fromkeys(FLIP_DIRECTIONS, 0.0)
-        self.tried = dict.fromkeys(FLIP_DIRECTIONS, 0.0)
+        self.directions = directions
+        self.met = dict.fromkeys(directions, 0.0)
+        self.tried = dict.fromkeys(directions, 0.0)
 
     def record(self, outcomes: Mapping[str, tuple[int, int]]) -> None:
         """One episode's flips: ``{direction: (met, tried)}``."""
-        for direction in FLIP_DIRECTIONS:
+        for direction in self.directions:
             met, tried = outcomes.get(direction, (0, 0))
             if met > tried:
                 raise ValueError(f"{direction}: met {met} flips out of {tried} tried")
@@ -53,7 +61,7 @@ class FlipCurriculum:
         """Recent success rate of each direction (the prior where none was tried)."""
         return {
             d: self.met[d] / self.tried[d] if self.tried[d] > 1e-9 else self.config.prior
-            for d in FLIP_DIRECTIONS
+            for d in self.directions
         }
 
     def weights(self) -> dict[str, float]:
@@ -68,8 +76,8 @@ class FlipCurriculum:
 
     def load_state_dict(self, state: Mapping[str, Mapping[str, float]]) -> None:
         """Restore counts saved by :meth:`state_dict`."""
-        self.met = {d: float(state["met"][d]) for d in FLIP_DIRECTIONS}
-        self.tried = {d: float(state["tried"][d]) for d in FLIP_DIRECTIONS}
+        self.met = {d: float(state["met"][d]) for d in self.directions}
+        self.tried = {d: float(state["tried"][d]) for d in self.directions}
 
 
 def sum_flip_outcomes(

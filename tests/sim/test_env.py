@@ -9,6 +9,7 @@ from cubehand.sim.env import ACTION_BINS, CubeEnv, EnvConfig
 from cubehand.sim.goals import Goal
 from cubehand.sim.hand_frame import (
     HOME_IN_HAND,
+    face_tilt,
     hand_rotation,
     home_symmetry,
     rotation_bringing_up,
@@ -403,10 +404,15 @@ def test_full_cube_meets_goal_after_goal_of_the_curriculum():
         info, _ = _turn_top_to_goal(env)
         assert info["successes"] == count and info["failure"] is None
         # Pushed by a test force alone, the cube stays where it settled, square with the hand.
-        offset, yaw = info["goal_places"]["rotate"]
+        offset, yaw, off_start = info["goal_places"]["rotate"]
         assert info["met"]["rotate"] == count
         assert 0.0 <= offset < 2.0 * count and 0.0 <= yaw < 2.0 * count
-        assert info["goal_places"]["flip"] == (0.0, 0.0)
+        # The flat start pose holds the cube where it settled: its start place.
+        assert 0.0 <= off_start < 2.0 * count
+        assert info["goal_places"]["flip"] == (0.0, 0.0, 0.0)
+        # Every rotation met was counted by its direction; the next one is tried already.
+        assert sum(met for met, _ in info["rotations"].values()) == count
+        assert sum(tried for _, tried in info["rotations"].values()) == count + 1
         assert not info["released"]  # release_steps 0: the hand goes on where it is
         assert not info["fresh_memory"]  # and so does the policy's memory
     assert len(info["moves"]) == 3
@@ -599,6 +605,43 @@ def test_the_training_flip_place_judges_flips_only_by_where_and_how_square_they_
     assert env._goal_met()
     configured = CubeEnv(config.model_copy(update={"flip_radius": 0.02, "flip_square": 0.3}))
     assert (configured.flip_radius, configured.flip_square) == (0.02, 0.3)
+
+
+def test_the_start_place_is_where_the_start_pose_holds_the_cube():
+    flat = CubeEnv(EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat"))
+    assert np.linalg.norm(flat._start_place) < 0.002  # the flat hand leaves it at rest
+    config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="mid", rotate_probability=0)
+    mid = CubeEnv(config)
+    # Fingers at mid-range push the cube off its rest point and lift it off the palm.
+    assert np.linalg.norm(mid._start_place) > 0.01
+    mid.reset(seed=0)
+    for _ in range(25):
+        mid.step(NO_OP)
+    assert np.linalg.norm(mid._cube_in_palm() - mid._start_place) < 0.005  # it stays there
+
+
+def test_flip_places_and_the_centre_shaping_measure_from_the_configured_origin():
+    config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="mid", rotate_probability=0,
+                       centre_weight=10.0, centre_radius=0.001)  # fmt: skip
+    rest, start = (
+        CubeEnv(config.model_copy(update={"place_origin": origin})) for origin in ("rest", "start")
+    )
+    for env in (rest, start):
+        env.reset(seed=0)
+        env.goal = Goal("flip", up_face(env._cube_in_hand()))
+        # Put the cube exactly at its start place: at rest it starts on the flat hand.
+        hand = hand_rotation(env.scene.model, env.data, env._palm_body)
+        env.data.qpos[env.scene.cube_qpos][:3] += hand @ env._start_place
+        env.data.qvel[:] = 0.0
+        mujoco.mj_forward(env.scene.model, env.data)
+        env._read_hand_frame()
+        env.flip_radius = 0.005
+    assert start._off_place() < 1e-4 < 0.005 < rest._off_place()
+    assert start._goal_met() and not rest._goal_met()
+    lift = np.linalg.norm(start._start_place)
+    plain = face_tilt(start._cube_in_hand(), start.goal.face)
+    assert start._goal_distance() == pytest.approx(plain)
+    assert rest._goal_distance() == pytest.approx(plain + 10.0 * (lift - 0.001), abs=1e-3)
 
 
 def test_evaluations_drop_the_training_start_spread_and_keep_the_release():

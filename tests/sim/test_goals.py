@@ -32,3 +32,16 @@ def test_every_curriculum_direction_has_an_axis():
 
     faces = {flip_direction(np.eye(3), face) for face in "RLBF"}
     assert faces == set(FLIP_DIRECTIONS)
+
+
+def test_the_chance_of_a_counter_clockwise_rotation_steers_only_the_rotation_directions():
+    rng = np.random.default_rng(2)
+    assert {curriculum_goal("U", rng, 1.0, ccw_probability=1.0).direction for _ in range(20)} == {
+        "ccw"
+    }
+    assert {curriculum_goal("U", rng, 1.0, ccw_probability=0.0).direction for _ in range(20)} == {
+        "cw"
+    }
+    plain, even = np.random.default_rng(3), np.random.default_rng(3)
+    for _ in range(20):  # an even chance draws exactly as before
+        assert curriculum_goal("U", plain, 0.5) == curriculum_goal("U", even, 0.5, None, 0.5)

@@ -45,3 +45,15 @@ def test_state_round_trip_and_bad_counts():
     assert copy.weights() == curriculum.weights()
     with pytest.raises(ValueError, match="met 2 flips out of 1"):
         curriculum.record({"wrist": (2, 1)})
+
+
+def test_the_same_rule_weighs_rotation_directions():
+    from cubehand.skills.flip_curriculum import ROTATE_DIRECTIONS
+
+    curriculum = FlipCurriculum(FlipCurriculumConfig(decay=1.0, floor=0.1), ROTATE_DIRECTIONS)
+    assert curriculum.weights() == pytest.approx({"cw": 0.5, "ccw": 0.5})
+    curriculum.record({"cw": (9, 10), "ccw": (0, 10)})  # the counter-clockwise turns fail
+    assert curriculum.weights() == pytest.approx({"cw": 0.1 / 1.1, "ccw": 1.0 / 1.1})
+    again = FlipCurriculum(directions=ROTATE_DIRECTIONS)
+    again.load_state_dict(curriculum.state_dict())
+    assert again.weights() == curriculum.weights()
