@@ -495,16 +495,21 @@ class CubeEnv(gym.Env):
 
     def _start_hand(self) -> None:
         """Joint targets of ``start_pose`` (from the flat hand), and an empty latency queue."""
+        self.target = self._start_targets(draw=True)
+        latency = int(round(self.values["action_latency"]))
+        self._pending: deque[np.ndarray] = deque([np.zeros(len(self.target))] * latency)
+
+    def _start_targets(self, draw: bool) -> np.ndarray:
+        """Joint targets of ``start_pose``: the flat hand, mid-range, or (``random``) each
+        joint a uniform draw of the way between them (halfway without ``draw``)."""
         flat = rest_ctrl(self.scene)
         mid = (self.scene.hand_ctrl_low + self.scene.hand_ctrl_high) / 2
         if self.config.start_pose == "flat":
-            self.target = flat
-        elif self.config.start_pose == "mid":
-            self.target = mid
-        else:
-            self.target = flat + self.np_random.uniform(0.0, 1.0, flat.shape) * (mid - flat)
-        latency = int(round(self.values["action_latency"]))
-        self._pending: deque[np.ndarray] = deque([np.zeros(len(self.target))] * latency)
+            return flat
+        if self.config.start_pose == "mid":
+            return mid
+        share = self.np_random.uniform(0.0, 1.0, flat.shape) if draw else 0.5
+        return flat + share * (mid - flat)
 
     def _release(self) -> None:
         """Open the hand for ``release_steps`` control steps, to the flat hand or straight to
@@ -926,9 +931,7 @@ class CubeEnv(gym.Env):
     def _measure_start_place(self, data: mujoco.MjData) -> np.ndarray:
         """Where the start pose (``random``: halfway from flat to mid-range) holds the cube
         settled on the flat hand, after START_PLACE_SECONDS, relative to its rest point."""
-        flat = rest_ctrl(self.scene)
-        mid = (self.scene.hand_ctrl_low + self.scene.hand_ctrl_high) / 2
-        targets = {"flat": flat, "mid": mid}.get(self.config.start_pose, (flat + mid) / 2)
+        targets = self._start_targets(draw=False)
         for _ in range(int(round(START_PLACE_SECONDS / self.scene.config.control_dt))):
             control_step(self.scene, data, targets)
         hand = hand_rotation(self.scene.model, data, self._palm_body)
