@@ -34,7 +34,9 @@ from cubehand.skills.flip_curriculum import (
 from cubehand.skills.flip_place import FlipPlace, FlipPlaceConfig
 from cubehand.skills.layer_lock import LayerLock, LayerLockConfig
 from cubehand.skills.outcome_counts import sum_met_tried
+from cubehand.skills.policy import NetworkConfig, Policy
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
+from cubehand.skills.sharpen import sharpen_policy
 from cubehand.skills.start_spread import StartSpread, StartSpreadConfig
 from cubehand.skills.stiffness_ramp import StiffnessRamp, StiffnessRampConfig
 from cubehand.skills.success_ladder import SuccessLadder
@@ -433,3 +435,27 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
             f"cannot read checkpoint {path}: not a checkpoint written by cubehand "
             f"({type(error).__name__})"
         ) from None
+
+
+def sharpen_checkpoint(source: Path, out: Path, temperature: float) -> None:
+    """Write ``source`` again as ``out`` with its policy's logits divided by ``temperature``
+    (:func:`~cubehand.skills.sharpen.sharpen_policy`); everything else (critic, optimizer,
+    ADR, curricula, steps) unchanged, so that a run resumed from ``out`` goes on as before
+    but draws sharper actions. ``out`` is written atomically.
+
+    Raises:
+        CheckpointError: if ``source`` is missing, unreadable or not a policy checkpoint.
+    """
+    state = load_checkpoint(source)
+    try:
+        network = NetworkConfig.model_validate(state["config"]["ppo"]["network"])
+        policy = Policy(observation_sizes(), network)
+        policy.load_state_dict(state["trainer"]["policy"])
+    except (RuntimeError, ValueError, KeyError, TypeError) as error:
+        message = " ".join(str(error).split())[:200]
+        raise CheckpointError(f"{source} is not a policy checkpoint: {message}") from None
+    sharpen_policy(policy, temperature)
+    state["trainer"]["policy"] = policy.state_dict()
+    partial = out.with_suffix(".pt.partial")
+    torch.save(state, partial)
+    partial.replace(out)

@@ -288,6 +288,35 @@ def test_cli_starts_ppo_from_a_cloned_policy_and_refuses_a_mismatch(capsys, yaml
                  "--runs", str(tmp_path)]) == 2  # fmt: skip
 
 
+def test_cli_sharpens_a_checkpoint_that_training_resumes_from(capsys, config_file, tmp_path):
+    assert main(["train", "policy", "--config", str(config_file), "--runs", str(tmp_path)]) == 0
+    checkpoint = tmp_path / "tiny" / "checkpoint.pt"
+    sharp = tmp_path / "sharp.pt"
+    args = ["train", "sharpen", "--checkpoint", str(checkpoint), "--temperature", "0.5"]
+    assert main([*args, "--out", str(sharp)]) == 0
+    before, after = load_checkpoint(checkpoint), load_checkpoint(sharp)
+    head = "head.weight"
+    assert torch.allclose(after["trainer"]["policy"][head], before["trainer"]["policy"][head] * 2)
+    assert after["trainer"]["steps"] == before["trainer"]["steps"]
+    assert after["adr"] == before["adr"] and after["config"] == before["config"]
+    for name, value in before["trainer"]["value"].items():
+        assert torch.equal(after["trainer"]["value"][name], value)
+    again = TrainingRun(load_train_config(config_file), tmp_path / "again")
+    again.resume(sharp)
+    assert torch.equal(again.trainer.policy.state_dict()[head], after["trainer"]["policy"][head])
+    capsys.readouterr()
+    for bad in (["--out", str(checkpoint)], ["--out", str(tmp_path / "x.safetensors")],
+                ["--out", str(tmp_path / "none" / "x.pt")]):  # fmt: skip
+        assert main([*args, *bad]) == 2
+    assert main(["train", "sharpen", "--checkpoint", str(checkpoint), "--temperature", "0",
+                 "--out", str(tmp_path / "zero.pt")]) == 2  # fmt: skip
+    assert main(["train", "sharpen", "--checkpoint", str(tmp_path / "none.pt"),
+                 "--temperature", "0.5", "--out", str(tmp_path / "y.pt")]) == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "Traceback" not in err
+    assert not any(tmp_path.glob("*.partial")) and not (tmp_path / "y.pt").exists()
+
+
 def test_a_run_started_from_weights_acts_with_them(yaml_file, tmp_path):
     config = load_train_config(yaml_file(TINY))
     source = TrainingRun(config, tmp_path / "a")

@@ -18,7 +18,7 @@ from cubehand.sim.env import observation_sizes
 from cubehand.skills.cloning import CloneConfig, clone
 from cubehand.skills.policy import Policy
 from cubehand.solver.errors import CubeError
-from cubehand.training import TrainingRun, load_train_config
+from cubehand.training import TrainingRun, load_train_config, sharpen_checkpoint
 from cubehand.training_summary import markdown_table, read_log, summarize
 
 app = typer.Typer(help="Training.", no_args_is_help=True)
@@ -192,3 +192,25 @@ def export(
     loaded = load_policy(checkpoint)
     save_policy(loaded.policy, loaded.env, out)
     _console.print(f"wrote {out}")
+
+
+@app.command("sharpen")
+def sharpen(
+    checkpoint: Annotated[Path, typer.Option(help="training checkpoint (runs/NAME/checkpoint.pt)")],
+    temperature: Annotated[
+        float, typer.Option(help="divide the policy's action logits by this (below 1: sharper)")
+    ],
+    out: Annotated[Path, typer.Option(help="checkpoint to write (.pt), to resume from")],
+) -> None:
+    """Write a checkpoint whose policy draws actions as the given one does at --temperature
+    (greedy actions unchanged); resume training from it to train on sharper drawn actions."""
+    if not temperature > 0:
+        raise CubeError(f"--temperature must be above 0, got {temperature}")
+    if out.suffix != ".pt":
+        raise CubeError(f"--out must name a .pt checkpoint, got {out}")
+    if out.resolve() == checkpoint.resolve():
+        raise CubeError("--out must differ from --checkpoint (keep the original)")
+    if not out.parent.is_dir():
+        raise CubeError(f"--out: folder {out.parent} does not exist")
+    sharpen_checkpoint(checkpoint, out, temperature)
+    _console.print(f"wrote {out} (policy logits divided by {temperature:g})")
