@@ -314,7 +314,13 @@ def test_cli_sharpens_a_checkpoint_that_training_resumes_from(capsys, config_fil
                  "--temperature", "0.5", "--out", str(tmp_path / "y.pt")]) == 2  # fmt: skip
     err = capsys.readouterr().err
     assert "does not exist" in err and "Traceback" not in err
-    assert not any(tmp_path.glob("*.partial")) and not (tmp_path / "y.pt").exists()
+    other = tmp_path / "other.pt"
+    torch.save({"model": {}}, other)
+    assert main(["train", "sharpen", "--checkpoint", str(other), "--temperature", "0.5",
+                 "--out", str(tmp_path / "z.pt")]) == 2  # fmt: skip
+    assert "not a policy checkpoint" in capsys.readouterr().err
+    assert not any(tmp_path.glob("*.partial"))
+    assert not (tmp_path / "y.pt").exists() and not (tmp_path / "z.pt").exists()
 
 
 def test_a_run_started_from_weights_acts_with_them(yaml_file, tmp_path):

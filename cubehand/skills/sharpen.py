@@ -18,8 +18,7 @@ from cubehand.skills.policy import GaussianBinsHead, Policy
 
 
 def sharpen_policy(policy: Policy, temperature: float) -> None:
-    """Scale ``policy``'s head in place so that its logits become ``logits / temperature``
-    (up to a constant per head, which no distribution sees).
+    """Scale ``policy``'s head in place so that its logits become ``logits / temperature``.
 
     Raises:
         ValueError: if ``temperature`` is not positive.
