@@ -27,7 +27,14 @@ from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, ROTATE_DIRECTIONS, 
 from cubehand.skills.outcome_counts import sum_met_tried
 from cubehand.skills.policy import NetworkConfig, Policy
 from cubehand.skills.ppo import draw_bins, fresh_memory
-from cubehand.training import EVAL_SEED_OFFSET, CheckpointError, ConfigError, load_checkpoint
+from cubehand.training import (
+    EVAL_SEED_OFFSET,
+    CheckpointError,
+    ConfigError,
+    load_checkpoint,
+    policy_from_checkpoint,
+    policy_with_weights,
+)
 
 SHIPPED_WEIGHTS = Path(__file__).parent / "skills" / "weights" / "policy.safetensors"
 
@@ -123,18 +130,11 @@ def load_policy(path: Path) -> LoadedPolicy:
             metadata = handle.metadata() or {}
         network = NetworkConfig.model_validate_json(metadata.get("network", "{}"))
         env = EnvConfig.model_validate_json(metadata.get("env", "{}"))
-        weights = load_file(str(path))
+        policy = policy_with_weights(network, load_file(str(path)), path)
     else:
         state = load_checkpoint(path)
-        network = NetworkConfig.model_validate(state["config"]["ppo"]["network"])
+        policy = policy_from_checkpoint(state, path)
         env = EnvConfig.model_validate(state["config"]["env"])
-        weights = state["trainer"]["policy"]
-    policy = Policy(observation_sizes(), network)
-    try:
-        policy.load_state_dict(weights)
-    except RuntimeError as error:
-        message = " ".join(str(error).split())[:200]
-        raise CheckpointError(f"{path} does not fit the policy network: {message}") from None
     policy.eval()
     return LoadedPolicy(policy, env)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -176,7 +176,7 @@ class TrainingRun:
             if config.rotate_directions is None
             else FlipCurriculum(config.rotate_directions, ROTATE_DIRECTIONS)
         )
-        self._share_flip_weights()
+        self._share_direction_weights()
         self.layer_lock = None if config.layer_lock is None else LayerLock(config.layer_lock)
         self.stiffness_ramp = (
             None if config.stiffness_ramp is None else StiffnessRamp(config.stiffness_ramp)
@@ -219,7 +219,7 @@ class TrainingRun:
         if self.flip_place is not None:
             self.flip_place.record_episode(info["met"], info["attempts"])
 
-    def _share_flip_weights(self) -> None:
+    def _share_direction_weights(self) -> None:
         """Hand the curricula's flip-direction weights and chance of a counter-clockwise
         rotation to every environment."""
         weights = None if self.flip_curriculum is None else self.flip_curriculum.weights()
@@ -261,7 +261,7 @@ class TrainingRun:
         while self.trainer.steps < self.config.total_steps:
             tic = time.perf_counter()
             stats = self.trainer.train_rollout()
-            self._share_flip_weights()
+            self._share_direction_weights()
             self._share_ladders()
             elapsed = time.perf_counter() - tic
             self.wall_seconds += elapsed
@@ -397,7 +397,7 @@ class TrainingRun:
                 self.flip_curriculum.load_state_dict(state["flip_curriculum"])
             if self.rotate_directions is not None and state.get("rotate_directions") is not None:
                 self.rotate_directions.load_state_dict(state["rotate_directions"])
-            self._share_flip_weights()
+            self._share_direction_weights()
             for name, ladder in self._ladders().items():
                 if ladder is not None and state.get(name) is not None:
                     ladder.load_state_dict(state[name])
@@ -437,6 +437,37 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
         ) from None
 
 
+def policy_with_weights(network: NetworkConfig, weights: Mapping[str, Any], path: Path) -> Policy:
+    """A policy network of ``network``'s sizes holding ``weights`` (read from ``path``).
+
+    Raises:
+        CheckpointError: if the weights do not fit the network.
+    """
+    policy = Policy(observation_sizes(), network)
+    try:
+        policy.load_state_dict(weights)
+    except RuntimeError as error:
+        message = " ".join(str(error).split())[:200]
+        raise CheckpointError(f"{path} does not fit the policy network: {message}") from None
+    return policy
+
+
+def policy_from_checkpoint(state: Mapping[str, Any], path: Path) -> Policy:
+    """The policy held in a checkpoint ``state`` that :func:`load_checkpoint` read from
+    ``path``.
+
+    Raises:
+        CheckpointError: if the state holds no policy, or one that does not fit its network.
+    """
+    try:
+        network = NetworkConfig.model_validate(state["config"]["ppo"]["network"])
+        weights = state["trainer"]["policy"]
+    except (KeyError, TypeError, ValueError) as error:
+        message = " ".join(str(error).split())[:200]
+        raise CheckpointError(f"{path} is not a policy checkpoint: {message}") from None
+    return policy_with_weights(network, weights, path)
+
+
 def sharpen_checkpoint(source: Path, out: Path, temperature: float) -> None:
     """Write ``source`` again as ``out`` with its policy's logits divided by ``temperature``
     (:func:`~cubehand.skills.sharpen.sharpen_policy`); everything else (critic, optimizer,
@@ -447,13 +478,7 @@ def sharpen_checkpoint(source: Path, out: Path, temperature: float) -> None:
         CheckpointError: if ``source`` is missing, unreadable or not a policy checkpoint.
     """
     state = load_checkpoint(source)
-    try:
-        network = NetworkConfig.model_validate(state["config"]["ppo"]["network"])
-        policy = Policy(observation_sizes(), network)
-        policy.load_state_dict(state["trainer"]["policy"])
-    except (RuntimeError, ValueError, KeyError, TypeError) as error:
-        message = " ".join(str(error).split())[:200]
-        raise CheckpointError(f"{source} is not a policy checkpoint: {message}") from None
+    policy = policy_from_checkpoint(state, source)
     sharpen_policy(policy, temperature)
     state["trainer"]["policy"] = policy.state_dict()
     partial = out.with_suffix(".pt.partial")

@@ -319,8 +319,12 @@ def test_cli_sharpens_a_checkpoint_that_training_resumes_from(capsys, config_fil
     assert main(["train", "sharpen", "--checkpoint", str(other), "--temperature", "0.5",
                  "--out", str(tmp_path / "z.pt")]) == 2  # fmt: skip
     assert "not a policy checkpoint" in capsys.readouterr().err
+    assert main(["train", "export", "--checkpoint", str(other), "--out",
+                 str(tmp_path / "z.safetensors")]) == 2  # fmt: skip
+    assert "not a policy checkpoint" in capsys.readouterr().err
     assert not any(tmp_path.glob("*.partial"))
     assert not (tmp_path / "y.pt").exists() and not (tmp_path / "z.pt").exists()
+    assert not (tmp_path / "z.safetensors").exists()
 
 
 def test_a_run_started_from_weights_acts_with_them(yaml_file, tmp_path):

@@ -922,9 +922,7 @@ class CubeEnv(gym.Env):
         self._joint_qpos, self._joint_dof = model.jnt_qposadr[joints], model.jnt_dofadr[joints]
         data = mujoco.MjData(self.scene.model)
         settle(self.scene, data)
-        hand = hand_rotation(self.scene.model, data, self._palm_body)
-        core = data.xpos[self._core] - data.xpos[self._palm_body]
-        self._rest_offset = hand.T @ core
+        self._rest_offset = self._core_in_hand(data)
         if self._start_place is None:
             self._start_place = self._measure_start_place(data)
 
@@ -934,9 +932,13 @@ class CubeEnv(gym.Env):
         targets = self._start_targets(draw=False)
         for _ in range(int(round(START_PLACE_SECONDS / self.scene.config.control_dt))):
             control_step(self.scene, data, targets)
+        return self._core_in_hand(data) - self._rest_offset
+
+    def _core_in_hand(self, data: mujoco.MjData) -> np.ndarray:
+        """The cube's centre relative to the palm in the hand frame (m), read from ``data``
+        (the episode's own :meth:`_cube_in_palm` uses the hand pose cached at each step)."""
         hand = hand_rotation(self.scene.model, data, self._palm_body)
-        core = data.xpos[self._core] - data.xpos[self._palm_body]
-        return hand.T @ core - self._rest_offset
+        return hand.T @ (data.xpos[self._core] - data.xpos[self._palm_body])
 
 
 def observation_sizes() -> dict[str, int]:
