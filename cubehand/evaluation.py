@@ -20,7 +20,7 @@ from safetensors.torch import load_file, save_file
 from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.goal_places import goal_places
-from cubehand.sim.goal_sequels import sum_goal_sequels
+from cubehand.sim.goal_sequels import sum_goal_endings, sum_goal_sequels
 from cubehand.sim.randomization import PARAMETERS, check_range
 from cubehand.sim.scene import SceneConfig
 from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, ROTATE_DIRECTIONS, sum_flip_outcomes
@@ -294,6 +294,7 @@ def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> d
         "flip_directions": sum_flip_outcomes(e["flips"] for e in episodes),
         "rotate_directions": sum_met_tried((e["rotations"] for e in episodes), ROTATE_DIRECTIONS),
         "goal_sequels": sum_goal_sequels(e["sequels"] for e in episodes),
+        "goal_endings": sum_goal_endings(episodes),
         **goal_places(episodes),
         "cube": config.scene.cube,
         "seed": seed,

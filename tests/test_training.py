@@ -167,6 +167,10 @@ def test_cli_train_and_eval(capsys, config_file, tmp_path):
     assert opened["release_pose"] == "start" and opened["release_steps"] == 2
     assert result["face_order"] == "cube"  # as trained
     assert result["goal_sequels"]["start>rotate"][1] + result["goal_sequels"]["start>flip"][1] == 2
+    # Five steps per goal: both episodes end on their first goal, timed out or dropped.
+    endings = result["goal_endings"]
+    assert set(endings) <= {"start>rotate", "start>flip"}
+    assert sum(sum(ends.values()) for ends in endings.values()) == 2
     assert main(args + ["--face-order", "hand"]) == 0
     assert json.loads(capsys.readouterr().out)["face_order"] == "hand"
     assert main(["train", "policy", "--config", str(tmp_path / "none.yaml")]) == 2

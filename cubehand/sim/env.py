@@ -888,6 +888,8 @@ class CubeEnv(gym.Env):
             "timeouts": self.timeouts,
             "goal": None if self.goal is None else self.goal.kind,
             "goal_face": None if self.goal is None else self.goal.face,
+            # The goal under way as ``"before>kind"`` (its key in ``sequels``), or None.
+            "sequel": None if self.goal is None else f"{self._before}>{self.goal.kind}",
             "failure": failure,
             "attempts": dict(self.attempts),
             "met": dict(self.met),

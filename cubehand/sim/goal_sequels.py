@@ -5,6 +5,7 @@ hides behind the first goal of each episode."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from cubehand.skills.outcome_counts import sum_met_tried
 
@@ -19,3 +20,19 @@ def sum_goal_sequels(outcomes: Iterable[Mapping[str, tuple[int, int]]]) -> dict[
     """Episodes' ``{"before>kind": (met, tried)}`` summed into ``[met, tried]`` for each of
     :data:`SEQUELS` (``[0, 0]`` where none was tried)."""
     return sum_met_tried(outcomes, SEQUELS)
+
+
+#: How an episode can end on a goal it did not meet (``Failure`` in :mod:`cubehand.sim.env`).
+ENDINGS = ("timeout", "drop", "mismatch", "unstable")
+
+
+def sum_goal_endings(infos: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    """Finished episodes' last infos counted by the goal they failed (its ``sequel`` key)
+    and how (its ``failure``): where, and how, a run of goals breaks off. Episodes that met
+    all their goals are left out; only keys with a failure are listed, in :data:`SEQUELS`
+    order."""
+    counts = {key: dict.fromkeys(ENDINGS, 0) for key in SEQUELS}
+    for info in infos:
+        if info.get("failure") is not None and info.get("sequel") in counts:
+            counts[info["sequel"]][info["failure"]] += 1
+    return {key: ends for key, ends in counts.items() if any(ends.values())}

@@ -4,9 +4,10 @@ A flip is named by where the face that must come up points in the hand frame bef
 flip: toward the ``fingertips``, the ``wrist``, the ``thumb`` side or the ``little`` finger
 side (the feasibility notes found the thumb and fingertip directions the hardest). Each
 direction keeps decaying counts of flips met and tried; its sampling weight is its recent
-failure rate, never below ``floor``. The same rule weighs rotation directions (``cw``,
-``ccw``; ``TrainConfig.rotate_directions``): a direction that the policy stops meeting is
-otherwise starved of the successes it would learn from. A pure class: no simulator import.
+failure rate (raised to ``power``), never below ``floor``. The same rule weighs rotation
+directions (``cw``, ``ccw``; ``TrainConfig.rotate_directions``): a direction that the policy
+stops meeting is otherwise starved of the successes it would learn from. A pure class: no
+simulator import.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ class FlipCurriculumConfig(BaseModel):
     )
     floor: float = Field(0.1, gt=0, le=1, description="least weight of any direction")
     prior: float = Field(0.5, ge=0, le=1, description="success rate assumed before any flip")
+    power: float = Field(
+        1.0, gt=0,
+        description="exponent on the failure rates: above 1 the weights separate more (two "
+        "directions failing 97% and 83% of the time get 0.54 of the draws at 1, 0.78 at 8)",
+    )  # fmt: skip
 
 
 class FlipCurriculum:
@@ -65,8 +71,10 @@ class FlipCurriculum:
         }
 
     def weights(self) -> dict[str, float]:
-        """Sampling probabilities, proportional to failure rates (at least ``floor``)."""
-        raw = {d: max(1.0 - rate, self.config.floor) for d, rate in self.success_rates().items()}
+        """Sampling probabilities, proportional to failure rates raised to ``power`` (each
+        at least ``floor``)."""
+        power, floor = self.config.power, self.config.floor
+        raw = {d: max((1.0 - rate) ** power, floor) for d, rate in self.success_rates().items()}
         total = sum(raw.values())
         return {d: value / total for d, value in raw.items()}
 

@@ -57,3 +57,20 @@ def test_the_same_rule_weighs_rotation_directions():
     again = FlipCurriculum(directions=ROTATE_DIRECTIONS)
     again.load_state_dict(curriculum.state_dict())
     assert again.weights() == curriculum.weights()
+
+
+def test_a_power_above_one_separates_directions_that_both_fail_often():
+    from cubehand.skills.flip_curriculum import ROTATE_DIRECTIONS
+
+    outcomes = {"cw": (17, 100), "ccw": (3, 100)}  # failing 83% and 97% of the time
+    plain = FlipCurriculum(FlipCurriculumConfig(decay=1.0), ROTATE_DIRECTIONS)
+    sharp = FlipCurriculum(FlipCurriculumConfig(decay=1.0, power=8.0), ROTATE_DIRECTIONS)
+    plain.record(outcomes)
+    sharp.record(outcomes)
+    assert plain.weights()["ccw"] == pytest.approx(0.97 / (0.97 + 0.83))
+    assert sharp.weights()["ccw"] == pytest.approx(0.97**8 / (0.97**8 + 0.83**8))
+    assert 0.77 < sharp.weights()["ccw"] < 0.79
+    sharp.record({"cw": (0, 10000), "ccw": (0, 10000)})  # both failing alike: drawn alike
+    assert sharp.weights()["ccw"] == pytest.approx(0.5, abs=0.02)
+    with pytest.raises(ValueError):
+        FlipCurriculumConfig(power=0.0)
