@@ -375,9 +375,7 @@ class TrainingRun:
             "config": self.config.model_dump(mode="json"),
             "wall_seconds": self.wall_seconds,
         }
-        partial = path.with_suffix(".pt.partial")
-        torch.save(state, partial)
-        partial.replace(path)
+        save_checkpoint(state, path)
         return path
 
     def resume(self, path: Path) -> None:
@@ -437,6 +435,14 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
         ) from None
 
 
+def save_checkpoint(state: dict[str, Any], path: Path) -> None:
+    """Write a checkpoint ``state`` to ``path`` atomically (a partial file, then renamed), so
+    that an interrupted write never leaves a broken checkpoint."""
+    partial = path.with_suffix(".pt.partial")
+    torch.save(state, partial)
+    partial.replace(path)
+
+
 def policy_with_weights(network: NetworkConfig, weights: Mapping[str, Any], path: Path) -> Policy:
     """A policy network of ``network``'s sizes holding ``weights`` (read from ``path``).
 
@@ -481,6 +487,4 @@ def sharpen_checkpoint(source: Path, out: Path, temperature: float) -> None:
     policy = policy_from_checkpoint(state, source)
     sharpen_policy(policy, temperature)
     state["trainer"]["policy"] = policy.state_dict()
-    partial = out.with_suffix(".pt.partial")
-    torch.save(state, partial)
-    partial.replace(out)
+    save_checkpoint(state, out)

@@ -5,8 +5,9 @@ hides behind the first goal of each episode."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, get_args
 
+from cubehand.sim.env import Failure
 from cubehand.skills.outcome_counts import sum_met_tried
 
 #: What can come before a goal: the episode's start (or, in training, a restart from a
@@ -22,8 +23,8 @@ def sum_goal_sequels(outcomes: Iterable[Mapping[str, tuple[int, int]]]) -> dict[
     return sum_met_tried(outcomes, SEQUELS)
 
 
-#: How an episode can end on a goal it did not meet (``Failure`` in :mod:`cubehand.sim.env`).
-ENDINGS = ("timeout", "drop", "mismatch", "unstable")
+#: How an episode can end on a goal it did not meet.
+ENDINGS: tuple[str, ...] = get_args(Failure)
 
 
 def sum_goal_endings(infos: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
