@@ -23,6 +23,7 @@ from cubehand.sim.goal_places import goal_places
 from cubehand.sim.goal_sequels import sum_goal_endings, sum_goal_sequels
 from cubehand.sim.randomization import PARAMETERS, check_range
 from cubehand.sim.scene import SceneConfig
+from cubehand.sim.start_yaws import sum_start_yaws
 from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, ROTATE_DIRECTIONS, sum_flip_outcomes
 from cubehand.skills.outcome_counts import sum_met_tried
 from cubehand.skills.policy import NetworkConfig, Policy
@@ -295,6 +296,7 @@ def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> d
         "rotate_directions": sum_met_tried((e["rotations"] for e in episodes), ROTATE_DIRECTIONS),
         "goal_sequels": sum_goal_sequels(e["sequels"] for e in episodes),
         "goal_endings": sum_goal_endings(episodes),
+        "start_yaws": sum_start_yaws(e["start_yaws"] for e in episodes),
         **goal_places(episodes),
         "cube": config.scene.cube,
         "seed": seed,

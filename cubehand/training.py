@@ -24,6 +24,7 @@ from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.goal_places import goal_places
 from cubehand.sim.goal_sequels import sum_goal_sequels
 from cubehand.sim.randomization import PARAMETER_BY_NAME, PARAMETERS
+from cubehand.sim.start_yaws import sum_start_yaws
 from cubehand.skills.adr import ADR, AdrConfig, AdrParameter
 from cubehand.skills.flip_curriculum import (
     ROTATE_DIRECTIONS,
@@ -322,6 +323,7 @@ class TrainingRun:
                 (e["rotations"] for e in episodes), ROTATE_DIRECTIONS
             )
             record["goal_sequels"] = sum_goal_sequels(e["sequels"] for e in episodes)
+            record["start_yaws"] = sum_start_yaws(e["start_yaws"] for e in episodes)
             record.update(goal_places(episodes))
             restarted = [e for e in episodes if e.get("restarted")]
             if restarted:  # episodes started from a recorded goal pose (``goal_restarts``)

@@ -1,7 +1,8 @@
 """A policy run's log (``runs/NAME/log.jsonl``) pooled over windows of environment steps:
 the figures a person compares between the start and the end of a run (goals per episode,
 fresh and restarted, rotate and flip rates by direction, rotations by what came before
-them, where met goals left the cube, drops, entropy, the restart curriculum's reach)."""
+them and by how far the cube was turned as they started, where met goals left the cube,
+drops, entropy, the restart curriculum's reach)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cubehand.sim.start_yaws import YAW_BINS
 from cubehand.solver.errors import CubeError
 
 FLIP_DIRECTIONS = ("fingertips", "wrist", "thumb", "little")
@@ -43,6 +45,9 @@ class WindowSummary:
     #: goals by what came before them, ``"before>kind"``: [met, tried] (logs with
     #: ``goal_sequels``)
     sequels: dict[str, list[int]] = field(default_factory=dict)
+    #: goals by degrees off square as they started, ``"kind low-high"``: [met, tried] (logs
+    #: with ``start_yaws``)
+    start_yaws: dict[str, list[int]] = field(default_factory=dict)
     drops: int = 0
     entropy_sum: float = 0.0
     adr_entropy: float | None = None  # at the window's last rollout, where ADR is on
@@ -74,6 +79,7 @@ class WindowSummary:
         for pooled, logged in (
             (self.flip_directions, record.get("flip_directions")),
             (self.sequels, record.get("goal_sequels")),
+            (self.start_yaws, record.get("start_yaws")),
         ):
             for name, (met, tried) in (logged or {}).items():
                 counts = pooled.setdefault(name, [0, 0])
@@ -100,6 +106,7 @@ class WindowSummary:
             "flip": self.flip,
             "flip_directions": self.flip_directions,
             "goal_sequels": self.sequels,
+            "start_yaws": self.start_yaws,
             "drops": self.drops,
             "adr_entropy": self.adr_entropy,
             "restart_reach": self.restart_reach,
@@ -176,6 +183,8 @@ def markdown_table(windows: list[dict]) -> str:
 
     header = ("| steps | episodes | goals per episode (fresh / restarted) | rotate | flip | "
               + " | ".join(FLIP_DIRECTIONS) + " | rotate after a flip / rotate / restart "
+              "| rotate by degrees off square at its start ("
+              + " / ".join(YAW_BINS) + ") "
               "| left at, mm (rotate / flip) | mm off the start place | drops | entropy "
               "| ADR entropy | restart reach |")  # fmt: skip
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
@@ -187,13 +196,16 @@ def markdown_table(windows: list[dict]) -> str:
             "{}/{}".format(*w["goal_sequels"].get(f"{before}>rotate", [0, 0]))
             for before in ("flip", "rotate", "restart")
         )
+        yaws = " / ".join(
+            "{}/{}".format(*w["start_yaws"].get(f"rotate {name}", [0, 0])) for name in YAW_BINS
+        )
         lines.append(
             f"| {w['first_steps']:,}-{w['last_steps']:,} | {w['episodes']:,} "
             f"| {rate(w['goals_per_episode'])} ({rate(w['goals_per_fresh_episode'])} / "
             f"{rate(w['goals_per_restarted_episode'])}) "
             f"| {rate(w['rotate_success_rate'])} ({w['rotate'][0]:.0f}/{w['rotate'][1]:.0f}) "
             f"| {rate(w['flip_success_rate'])} ({w['flip'][0]:.0f}/{w['flip'][1]:.0f}) "
-            f"| {directions} | {after} | {places(w['goal_offset_mm'])} "
+            f"| {directions} | {after} | {yaws} | {places(w['goal_offset_mm'])} "
             f"| {places(w['goal_start_offset_mm'])} | {rate(w['drop_rate'])} "
             f"| {rate(w['entropy'])} | {rate(w['adr_entropy'])} | {rate(w['restart_reach'])} |"
         )

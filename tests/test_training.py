@@ -171,6 +171,7 @@ def test_cli_train_and_eval(capsys, config_file, tmp_path):
     endings = result["goal_endings"]
     assert set(endings) <= {"start>rotate", "start>flip"}
     assert sum(sum(ends.values()) for ends in endings.values()) == 2
+    assert sum(tried for _, tried in result["start_yaws"].values()) == 2  # by degrees off square
     assert main(args + ["--face-order", "hand"]) == 0
     assert json.loads(capsys.readouterr().out)["face_order"] == "hand"
     assert main(["train", "policy", "--config", str(tmp_path / "none.yaml")]) == 2

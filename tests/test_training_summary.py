@@ -106,6 +106,14 @@ def test_rotations_are_pooled_by_what_came_before_them():
     assert "| 1/7 / 2/2 / 0/0 |" in markdown_table([window])
 
 
+def test_goals_are_pooled_by_how_far_the_cube_was_turned_as_they_started():
+    yaws = [{"rotate 0-10": [3, 3], "rotate 20-30": [0, 4]}, {"rotate 20-30": [1, 2]}]
+    records = [{**record(10 * i, 2, 1.0), "start_yaws": y} for i, y in enumerate(yaws, 1)]
+    (window,) = summarize(records, window_steps=100)
+    assert window["start_yaws"] == {"rotate 0-10": [3, 3], "rotate 20-30": [1, 6]}
+    assert "| 3/3 / 0/0 / 1/6 / 0/0 |" in markdown_table([window])
+
+
 def test_broken_logs_are_cube_errors(tmp_path):
     with pytest.raises(CubeError, match="does not exist"):
         read_log(tmp_path / "missing.jsonl")

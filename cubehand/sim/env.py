@@ -51,6 +51,7 @@ from cubehand.sim.randomization import (
     sample_values,
 )
 from cubehand.sim.scene import Scene, SceneConfig, build_scene
+from cubehand.sim.start_yaws import start_yaw_key
 from cubehand.sim.stepping import (
     blew_up,
     control_step,
@@ -396,6 +397,12 @@ class CubeEnv(gym.Env):
         #: episode went on from): [met, tried].
         self.sequels: dict[str, list[int]] = {}
         self._before = "restart" if self.restarted else "start"
+        #: Goals by how far the cube was turned off square with the hand when they started
+        #: (their first control step), ``"kind low-high"`` in degrees: [met, tried].
+        self.start_yaws: dict[str, list[int]] = {}
+        #: Degrees off square of the goal under way when it started (set with the goal, and
+        #: again after the hand opened, as the goal finds the cube).
+        self._start_yaw = 0.0
         #: Where met goals left the cube, by goal kind: [sum of mm off its rest point, sum
         #: of degrees off square with the hand, sum of mm off its start place] over the
         #: :attr:`met` goals of that kind.
@@ -526,6 +533,7 @@ class CubeEnv(gym.Env):
         self.state = self.tracker.state
         self._read_hand_frame()
         self.goal_steps = 0
+        self._note_start_yaw()
         self._distance = self._goal_distance()
         self._potential = self._pose_potential()
 
@@ -551,6 +559,9 @@ class CubeEnv(gym.Env):
     def finish_step(self) -> tuple[dict[str, np.ndarray], float, bool, bool, dict[str, Any]]:
         """Second half of :meth:`step`, after the physics ran: track, judge, observe."""
         self.goal_steps += 1
+        if self.goal_steps == 1 and self.goal is not None:
+            key = start_yaw_key(self.goal.kind, self._start_yaw)
+            self.start_yaws.setdefault(key, [0, 0])[1] += 1
         self._read_hand_frame()
         failure: Failure | None = None
         self.moves += self.tracker.update(self._model_angles())
@@ -587,6 +598,7 @@ class CubeEnv(gym.Env):
                 if self.goal.kind == "rotate":
                     self.rotations[self.goal.direction][0] += 1
                 self.sequels[f"{self._before}>{self.goal.kind}"][0] += 1
+                self.start_yaws[start_yaw_key(self.goal.kind, self._start_yaw)][0] += 1
                 self._before = self.goal.kind
                 self._start_next_goal()
                 if self.successes >= self.config.max_successes or self.goal is None:
@@ -623,6 +635,7 @@ class CubeEnv(gym.Env):
                 self.ccw_probability,
             )  # fmt: skip
         self.goal_steps = 0
+        self._note_start_yaw()
         self.goal_angles = self._aligned_angles()
         #: Origin of the observed face angles (``face_angle_origin``).
         self._angle_origin = (
@@ -720,6 +733,10 @@ class CubeEnv(gym.Env):
         if self.config.place_origin == "start":
             offset = offset - self._start_place
         return float(np.linalg.norm(offset))
+
+    def _note_start_yaw(self) -> None:
+        """Keep how far the cube is turned off square with the hand now, as a goal starts."""
+        self._start_yaw = float(np.degrees(yaw_off_square(self._cube_in_hand())))
 
     def _record_goal_place(self) -> None:
         """Add where the goal just met left the cube to :attr:`goal_places`."""
@@ -896,6 +913,7 @@ class CubeEnv(gym.Env):
             "flips": {direction: tuple(counts) for direction, counts in self.flips.items()},
             "rotations": {direction: tuple(counts) for direction, counts in self.rotations.items()},
             "sequels": {key: tuple(counts) for key, counts in self.sequels.items()},
+            "start_yaws": {key: tuple(counts) for key, counts in self.start_yaws.items()},
             "goal_places": {kind: tuple(place) for kind, place in self.goal_places.items()},
             "state": self.state.facelets,
             "moves": [str(m) for m in self.moves],

@@ -19,6 +19,7 @@ from cubehand.sim.hand_frame import (
 )
 from cubehand.sim.randomization import PARAMETERS
 from cubehand.sim.scene import SceneConfig
+from cubehand.sim.start_yaws import start_yaw_key
 from cubehand.sim.stepping import rest_ctrl, settle
 from cubehand.skills.scheduler import schedule_minimal
 from cubehand.solver.facelets import FACE_NORMALS
@@ -436,6 +437,26 @@ def test_goals_are_counted_by_what_came_before_them():
         *_, info = timed.step(NO_OP)
     assert info["failure"] == "timeout"
     assert info["sequels"] == {f"start>{first}": (0, 1), f"timeout>{timed.goal.kind}": (0, 1)}
+
+
+def test_goals_are_counted_by_how_far_the_cube_was_turned_as_they_started():
+    env = CubeEnv(EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat",
+                            rotate_probability=1.0, start_yaw=0.6))  # fmt: skip
+    _, info = env.reset(seed=3)
+    assert info["start_yaws"] == {}  # a goal counts from its first control step
+    turned = np.degrees(yaw_off_square(env._cube_in_hand()))
+    assert turned >= 10.0  # this seed drops the cube well off square
+    first = start_yaw_key("rotate", turned)
+    *_, info = env.step(NO_OP)
+    assert info["start_yaws"] == {first: (0, 1)}
+    info, _ = _turn_top_to_goal(env)
+    assert info["start_yaws"] == {first: (1, 1)}
+    # The next goal starts where the test force left the cube, and is counted there.
+    second = start_yaw_key("rotate", np.degrees(yaw_off_square(env._cube_in_hand())))
+    *_, info = env.step(NO_OP)
+    counts = {first: [1, 1]}
+    counts.setdefault(second, [0, 0])[1] += 1
+    assert info["start_yaws"] == {key: tuple(value) for key, value in counts.items()}
 
 
 @pytest.mark.parametrize("origin", ["model", "goal"])
