@@ -460,7 +460,7 @@ def test_episodes_restarted_from_goal_poses_are_counted_apart(yaml_file, tmp_pat
     run = TrainingRun(load_train_config(yaml_file(TINY)), tmp_path / "run")
     info = {"attempts": {"rotate": 1, "flip": 0}, "met": {"rotate": 1, "flip": 0},
             "flips": {}, "rotations": {"cw": (1, 1)}, "sequels": {"flip>rotate": (1, 1)},
-            "failure": "timeout",
+            "start_yaws": {"rotate 20-30": (1, 1)}, "failure": "timeout",
             "goal_places": {"rotate": (30.0, 6.0, 20.0), "flip": (0.0, 0.0, 0.0)}}  # fmt: skip
     missed = {
         "met": {"rotate": 0, "flip": 0},
@@ -477,6 +477,7 @@ def test_episodes_restarted_from_goal_poses_are_counted_apart(yaml_file, tmp_pat
     assert record["goal_yaw_deg"]["rotate"] == 6.0
     assert record["goal_start_offset_mm"] == {"rotate": 20.0, "flip": None}
     assert record["goal_sequels"]["flip>rotate"] == [3, 3]  # the three episodes' sequels
+    assert record["start_yaws"]["rotate 20-30"] == [3, 3]  # and their goals by start turn
     run.recent = [info | {"successes": 1, "restarted": False}]
     assert "restarted_episodes" not in run._log_record(RolloutStats(16, 0.0), 1.0)
     assert "restarted_mean_share" not in record  # every restart at the goal pose itself
