@@ -1,7 +1,7 @@
 """Goals by how far the cube was turned off square with the hand as they started (the env
-info ``start_yaws``), pooled over finished episodes: a rotation that follows a goal starts
-from wherever that goal and the opening hand left the cube, and the turn about the palm
-normal, not the place, is what the rotation skill has been found to fail on."""
+info ``start_yaws``), pooled over finished episodes: a goal after the first starts wherever
+the last one and the opening hand left the cube, often well off square, which the
+curriculum's fresh starts hide."""
 
 from __future__ import annotations
 
