@@ -400,9 +400,10 @@ class CubeEnv(gym.Env):
         #: Goals by how far the cube was turned off square with the hand when they started
         #: (their first control step), ``"kind low-high"`` in degrees: [met, tried].
         self.start_yaws: dict[str, list[int]] = {}
-        #: Degrees off square of the goal under way when it started (set with the goal, and
-        #: again after the hand opened, as the goal finds the cube).
-        self._start_yaw = 0.0
+        #: The ``start_yaws`` key of the goal under way: its kind and how far the cube was
+        #: turned when it started (set with the goal, and again after the hand opened, as
+        #: the goal finds the cube); None without a goal.
+        self._start_yaw_key: str | None = None
         #: Where met goals left the cube, by goal kind: [sum of mm off its rest point, sum
         #: of degrees off square with the hand, sum of mm off its start place] over the
         #: :attr:`met` goals of that kind.
@@ -559,9 +560,8 @@ class CubeEnv(gym.Env):
     def finish_step(self) -> tuple[dict[str, np.ndarray], float, bool, bool, dict[str, Any]]:
         """Second half of :meth:`step`, after the physics ran: track, judge, observe."""
         self.goal_steps += 1
-        if self.goal_steps == 1 and self.goal is not None:
-            key = start_yaw_key(self.goal.kind, self._start_yaw)
-            self.start_yaws.setdefault(key, [0, 0])[1] += 1
+        if self.goal_steps == 1 and self._start_yaw_key is not None:
+            self.start_yaws.setdefault(self._start_yaw_key, [0, 0])[1] += 1
         self._read_hand_frame()
         failure: Failure | None = None
         self.moves += self.tracker.update(self._model_angles())
@@ -598,7 +598,7 @@ class CubeEnv(gym.Env):
                 if self.goal.kind == "rotate":
                     self.rotations[self.goal.direction][0] += 1
                 self.sequels[f"{self._before}>{self.goal.kind}"][0] += 1
-                self.start_yaws[start_yaw_key(self.goal.kind, self._start_yaw)][0] += 1
+                self.start_yaws[self._start_yaw_key][0] += 1
                 self._before = self.goal.kind
                 self._start_next_goal()
                 if self.successes >= self.config.max_successes or self.goal is None:
@@ -735,8 +735,13 @@ class CubeEnv(gym.Env):
         return float(np.linalg.norm(offset))
 
     def _note_start_yaw(self) -> None:
-        """Keep how far the cube is turned off square with the hand now, as a goal starts."""
-        self._start_yaw = float(np.degrees(yaw_off_square(self._cube_in_hand())))
+        """Keep the goal's ``start_yaws`` key: how far the cube is turned off square with the
+        hand now, as the goal starts."""
+        if self.goal is None:
+            self._start_yaw_key = None
+            return
+        degrees = float(np.degrees(yaw_off_square(self._cube_in_hand())))
+        self._start_yaw_key = start_yaw_key(self.goal.kind, degrees)
 
     def _record_goal_place(self) -> None:
         """Add where the goal just met left the cube to :attr:`goal_places`."""
