@@ -104,13 +104,14 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     # and draw flips in all four directions (a training probe may have left some out).
     # A goal is judged with the cube anywhere on the palm (the default ``palm_radius``),
     # however near its place training asked for it, unless ``updates`` ask for a flip place
-    # (``eval policy --flip-radius``, ``--flip-square``). The hand opens between goals
-    # (``release_steps``) as it did in training.
+    # (``eval policy --flip-radius``, ``--flip-square``) or square rotations
+    # (``--rotate-square``). The hand opens between goals (``release_steps``) as it did in
+    # training.
     fixed = {
         "timeouts_allowed": 0, "start_offset": 0.0, "start_yaw": 0.0, "goal_restarts": 0.0,
         "flip_directions": FLIP_DIRECTIONS,
         "palm_radius": EnvConfig.model_fields["palm_radius"].default, "centre_weight": 0.0,
-        "square_weight": 0.0, "flip_radius": None, "flip_square": None,
+        "square_weight": 0.0, "flip_radius": None, "flip_square": None, "rotate_square": None,
     }  # fmt: skip
     return trained.model_copy(update={"scene": scene, **fixed, **updates})
 

@@ -111,8 +111,8 @@ class TrainConfig(BaseModel):
     flip_place: FlipPlaceConfig | None = Field(
         None,
         description="tighten, as flips succeed, the place where a flip counts as met: the cube "
-        "near its rest point and square with the hand (cubehand.skills.flip_place); null: "
-        "flips judged as every goal",
+        "near its rest point and square with the hand, and rotations square with "
+        "square_rotations (cubehand.skills.flip_place); null: goals judged as configured",
     )
     restart_reach: StartSpreadConfig | None = Field(
         None,
@@ -250,7 +250,10 @@ class TrainingRun:
             "restart_reach": 1.0 if self.restart_reach is None else self.restart_reach.value,
         }
         if self.flip_place is not None:  # otherwise the env config's flip place stands
-            values |= {"flip_radius": self.flip_place.radius, "flip_square": self.flip_place.square}
+            place = self.flip_place
+            values |= {"flip_radius": place.radius, "flip_square": place.square}
+            if "rotate" in place.kinds:
+                values["rotate_square"] = place.square
         for env in self.env.envs:
             for name, value in values.items():
                 setattr(env, name, value)

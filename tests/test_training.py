@@ -558,9 +558,13 @@ def test_cli_evaluates_with_drawn_actions_and_a_strict_flip_place(capsys, config
             "--json"]  # fmt: skip
     assert main(args + ["--temperature", "1"]) == 0
     assert json.loads(capsys.readouterr().out)["temperature"] == 1.0
-    assert main(args + ["--flip-radius", "0.02", "--flip-square", "0.2"]) == 0
+    assert (
+        main(args + ["--flip-radius", "0.02", "--flip-square", "0.2", "--rotate-square", "0.1"])
+        == 0
+    )
     strict = json.loads(capsys.readouterr().out)
     assert (strict["flip_radius"], strict["flip_square"]) == (0.02, 0.2)
+    assert strict["rotate_square"] == 0.1
     assert strict["place_origin"] == "rest" and "goal_start_offset_mm" in strict  # as trained
     assert set(strict["rotate_directions"]) == {"cw", "ccw"}
     assert main(args + ["--flip-radius", "0.02", "--place-origin", "start"]) == 0
@@ -568,6 +572,8 @@ def test_cli_evaluates_with_drawn_actions_and_a_strict_flip_place(capsys, config
     assert main(args + ["--place-origin", "palm"]) == 2
     assert main(args + ["--flip-radius", "0"]) == 2
     assert "--flip-radius must be above 0" in capsys.readouterr().err
+    assert main(args + ["--rotate-square", "-0.1"]) == 2
+    assert "--rotate-square must be above 0" in capsys.readouterr().err
     assert main(args + ["--temperature", "-1"]) == 2
     error = capsys.readouterr().err
     assert "--temperature must be at least 0" in error and "Traceback" not in error
@@ -589,3 +595,10 @@ def test_the_flip_place_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp
     assert again.flip_place.value == 0.5
     assert all(env.flip_radius == pytest.approx(0.05) for env in again.env.envs)
     assert all(env.flip_square == pytest.approx((math.pi / 4 + 0.2) / 2) for env in again.env.envs)
+    assert all(env.rotate_square is None for env in again.env.envs)  # flips only by default
+    squared = config.model_copy(
+        update={"flip_place": config.flip_place.model_copy(update={"square_rotations": True})}
+    )
+    both = TrainingRun(squared, tmp_path / "both")
+    both.resume(tmp_path / "run" / "checkpoint.pt")
+    assert all(env.rotate_square == pytest.approx(env.flip_square) for env in both.env.envs)

@@ -91,6 +91,13 @@ def eval_policy(
             "(default: any yaw)"
         ),
     ] = None,
+    rotate_square: Annotated[
+        float | None,
+        typer.Option(
+            help="rad: count a rotation as met only with the cube at most this far off square "
+            "with the hand (default: any yaw)"
+        ),
+    ] = None,
     place_origin: Annotated[
         Literal["rest", "start"] | None,
         typer.Option(
@@ -118,7 +125,9 @@ def eval_policy(
     """Episodes of curriculum goals (50-success cap, per-goal timeout) with a trained policy."""
     if episodes < 1 or envs < 1:
         raise CubeError(f"--episodes and --envs must be at least 1, got {episodes} and {envs}")
-    for name, value in (("--flip-radius", flip_radius), ("--flip-square", flip_square)):
+    limits = (("--flip-radius", flip_radius), ("--flip-square", flip_square),
+              ("--rotate-square", rotate_square))  # fmt: skip
+    for name, value in limits:
         if value is not None and value <= 0:
             raise CubeError(f"{name} must be above 0, got {value}")
     if temperature < 0:
@@ -136,7 +145,7 @@ def eval_policy(
     given = {"release_steps": release_steps, "release_pose": release_pose,
              "face_order": face_order, "memory_per_goal": memory_per_goal,
              "flip_radius": flip_radius, "flip_square": flip_square,
-             "place_origin": place_origin}  # fmt: skip
+             "rotate_square": rotate_square, "place_origin": place_origin}  # fmt: skip
     overrides: dict[str, int | bool | float | str] = {
         "start_offset": start_offset, "start_yaw": start_yaw,
         **{name: value for name, value in given.items() if value is not None},
@@ -156,7 +165,8 @@ def eval_policy(
                "memory_per_goal": config.memory_per_goal, "start_offset": start_offset,
                "start_yaw": start_yaw, "release_pose": config.release_pose,
                "face_order": config.face_order, "flip_radius": config.flip_radius,
-               "flip_square": config.flip_square, "place_origin": config.place_origin}  # fmt: skip
+               "flip_square": config.flip_square, "rotate_square": config.rotate_square,
+               "place_origin": config.place_origin}  # fmt: skip
     if as_json:
         print(json.dumps(result))
         return

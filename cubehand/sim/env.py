@@ -131,6 +131,13 @@ class EnvConfig(BaseModel):
         description="rad: and only with the cube turned at most this far off square with the "
         "hand (None: any yaw)",
     )
+    rotate_square: float | None = Field(
+        None,
+        gt=0,
+        description="rad: a rotation counts as met only with the cube turned at most this far "
+        "off square with the hand, so that the next goal starts square (None: any yaw; "
+        "training's flip_place curriculum with square_rotations sets its own)",
+    )
     goal_timeout: int = Field(800, ge=1, description="control steps allowed per goal")
     max_successes: int = Field(50, ge=1, description="episode ends after this many goals")
     timeouts_allowed: int = Field(
@@ -319,6 +326,8 @@ class CubeEnv(gym.Env):
         #: (:mod:`cubehand.skills.flip_place`).
         self.flip_radius = self.config.flip_radius
         self.flip_square = self.config.flip_square
+        #: Likewise for rotations: at most ``rotate_square`` rad off square (None: any yaw).
+        self.rotate_square = self.config.rotate_square
         #: Called as the hand starts opening between goals (``release_steps``) with 0, then
         #: after each of its control steps with their count: for example to record frames.
         self.on_release_step: Callable[[int], None] | None = None
@@ -725,6 +734,8 @@ class CubeEnv(gym.Env):
                 return False
             if self.flip_square is not None and yaw_off_square(cube) > self.flip_square:
                 return False
+        elif self.rotate_square is not None and yaw_off_square(cube) > self.rotate_square:
+            return False
         return True
 
     def _off_place(self) -> float:

@@ -7,8 +7,10 @@ place where a flip counts as met: the cube's centre within ``radius`` of its res
 turned at most ``square`` off square. Both move from their loose to their tight ends in
 ``levels`` equal steps, one level tighter after ``window`` flips met at ``tighten_at`` or
 better and one looser after a window at ``loosen_at`` or worse (the two-threshold rule of
-ADR, ``../shared/reference/dactyl-facts.md``). Evaluations judge every goal as before. A pure
-class: no simulator import.
+ADR, ``../shared/reference/dactyl-facts.md``). With ``square_rotations`` the square test
+applies to rotations too (a rotation met from a square start leaves the cube about 20 degrees
+turned, where the next rotation fails) and the windows count goals of both kinds. Evaluations
+judge every goal as before. A pure class: no simulator import.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ class FlipPlaceConfig(BaseModel):
     window: int = Field(200, ge=1, description="flips between decisions")
     tighten_at: float = Field(0.35, gt=0, le=1, description="flip success rate that tightens")
     loosen_at: float = Field(0.2, ge=0, le=1, description="flip success rate that loosens")
+    square_rotations: bool = Field(
+        False,
+        description="judge rotations square too (the radius stays for flips only), and count "
+        "rotations with flips in the windows",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> FlipPlaceConfig:
@@ -74,6 +81,12 @@ class FlipPlace(SuccessLadder):
         c = self.config
         return c.loose_square + self.value * (c.tight_square - c.loose_square)
 
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The goal kinds that the square test judges and the windows count."""
+        return ("flip", "rotate") if self.config.square_rotations else ("flip",)
+
     def record_episode(self, met: Mapping[str, int], tried: Mapping[str, int]) -> None:
-        """Count an episode's flips met and tried."""
-        self.record(met.get("flip", 0), tried.get("flip", 0))
+        """Count an episode's goals met and tried, of the kinds judged."""
+        kinds = self.kinds
+        self.record(sum(met.get(k, 0) for k in kinds), sum(tried.get(k, 0) for k in kinds))

@@ -624,8 +624,16 @@ def test_the_training_flip_place_judges_flips_only_by_where_and_how_square_they_
     assert not env._goal_met()
     env.flip_square = 0.4
     assert env._goal_met()
-    configured = CubeEnv(config.model_copy(update={"flip_radius": 0.02, "flip_square": 0.3}))
+    env.goal = Goal("rotate", env.goal.face, "cw")
+    assert env._goal_met()  # the flip's square test leaves rotations alone
+    env.rotate_square = 0.2
+    assert not env._goal_met()
+    env.rotate_square = 0.4
+    assert env._goal_met()
+    update = {"flip_radius": 0.02, "flip_square": 0.3, "rotate_square": 0.25}
+    configured = CubeEnv(config.model_copy(update=update))
     assert (configured.flip_radius, configured.flip_square) == (0.02, 0.3)
+    assert configured.rotate_square == 0.25
 
 
 def test_the_start_place_is_where_the_start_pose_holds_the_cube():
