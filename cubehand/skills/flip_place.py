@@ -8,8 +8,8 @@ turned at most ``square`` off square. Both move from their loose to their tight 
 ``levels`` equal steps, one level tighter after ``window`` flips met at ``tighten_at`` or
 better and one looser after a window at ``loosen_at`` or worse (the two-threshold rule of
 ADR, ``../shared/reference/dactyl-facts.md``). With ``square_rotations`` the square test
-applies to rotations too (a rotation met from a square start leaves the cube about 20 degrees
-turned, where the next rotation fails) and the windows count goals of both kinds. Evaluations
+applies to rotations too (rotations met had left the cube 20 degrees turned on average,
+where the next rotation fails) and the windows count goals of both kinds. Evaluations
 judge every goal as before. A pure class: no simulator import.
 """
 
@@ -35,7 +35,7 @@ class FlipPlaceConfig(BaseModel):
     )
     tight_square: float = Field(0.2, gt=0, description="rad off square at the top level")
     levels: int = Field(10, ge=1, description="steps from the loose to the tight end")
-    window: int = Field(200, ge=1, description="flips between decisions")
+    window: int = Field(200, ge=1, description="flips (goals judged) between decisions")
     tighten_at: float = Field(0.35, gt=0, le=1, description="flip success rate that tightens")
     loosen_at: float = Field(0.2, ge=0, le=1, description="flip success rate that loosens")
     square_rotations: bool = Field(
