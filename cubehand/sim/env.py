@@ -729,14 +729,11 @@ class CubeEnv(gym.Env):
             return False
         if np.linalg.norm(self._cube_in_palm()) >= self.config.palm_radius:
             return False
-        if self.goal.kind == "flip":
-            if self.flip_radius is not None and self._off_place() >= self.flip_radius:
-                return False
-            if self.flip_square is not None and yaw_off_square(cube) > self.flip_square:
-                return False
-        elif self.rotate_square is not None and yaw_off_square(cube) > self.rotate_square:
+        flip = self.goal.kind == "flip"
+        if flip and self.flip_radius is not None and self._off_place() >= self.flip_radius:
             return False
-        return True
+        square = self.flip_square if flip else self.rotate_square
+        return square is None or bool(yaw_off_square(cube) <= square)
 
     def _off_place(self) -> float:
         """m from the cube's centre to its place (``place_origin``)."""
