@@ -105,13 +105,15 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     # A goal is judged with the cube anywhere on the palm (the default ``palm_radius``),
     # however near its place training asked for it, unless ``updates`` ask for a flip place
     # (``eval policy --flip-radius``, ``--flip-square``) or square rotations
-    # (``--rotate-square``). The hand opens between goals (``release_steps``) as it did in
-    # training.
+    # (``--rotate-square``). Square goals come before rotations only where ``updates`` ask
+    # for them (``--square-first``, ``--square-radius``). The hand opens between goals
+    # (``release_steps``) as it did in training.
     fixed = {
         "timeouts_allowed": 0, "start_offset": 0.0, "start_yaw": 0.0, "goal_restarts": 0.0,
         "flip_directions": FLIP_DIRECTIONS,
         "palm_radius": EnvConfig.model_fields["palm_radius"].default, "centre_weight": 0.0,
         "square_weight": 0.0, "flip_radius": None, "flip_square": None, "rotate_square": None,
+        "square_first": None, "square_radius": None,
     }  # fmt: skip
     return trained.model_copy(update={"scene": scene, **fixed, **updates})
 
@@ -282,8 +284,8 @@ def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> d
     successes = [e["successes"] for e in episodes]
 
     def rate(kind: str) -> float | None:
-        tried = sum(e["attempts"][kind] for e in episodes)
-        return sum(e["met"][kind] for e in episodes) / tried if tried else None
+        tried = sum(e["attempts"].get(kind, 0) for e in episodes)
+        return sum(e["met"].get(kind, 0) for e in episodes) / tried if tried else None
 
     return {
         "episodes": len(episodes),
@@ -292,6 +294,7 @@ def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> d
         "most_successes": int(max(successes)),
         "rotate_success_rate": rate("rotate"),
         "flip_success_rate": rate("flip"),
+        "square_success_rate": rate("square"),
         "drop_rate": float(np.mean([e["failure"] == "drop" for e in episodes])),
         "flip_directions": sum_flip_outcomes(e["flips"] for e in episodes),
         "rotate_directions": sum_met_tried((e["rotations"] for e in episodes), ROTATE_DIRECTIONS),

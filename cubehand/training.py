@@ -23,6 +23,7 @@ from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.goal_places import goal_places
 from cubehand.sim.goal_sequels import sum_goal_sequels
+from cubehand.sim.goals import GOAL_KINDS
 from cubehand.sim.randomization import PARAMETER_BY_NAME, PARAMETERS
 from cubehand.sim.start_yaws import sum_start_yaws
 from cubehand.skills.adr import ADR, AdrConfig, AdrParameter
@@ -38,6 +39,7 @@ from cubehand.skills.outcome_counts import sum_met_tried
 from cubehand.skills.policy import NetworkConfig, Policy
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
 from cubehand.skills.sharpen import sharpen_policy
+from cubehand.skills.square_place import SquarePlace, SquarePlaceConfig
 from cubehand.skills.start_spread import StartSpread, StartSpreadConfig
 from cubehand.skills.stiffness_ramp import StiffnessRamp, StiffnessRampConfig
 from cubehand.skills.success_ladder import SuccessLadder
@@ -114,6 +116,12 @@ class TrainConfig(BaseModel):
         "near its rest point and square with the hand, and rotations square with "
         "square_rotations (cubehand.skills.flip_place); null: goals judged as configured",
     )
+    square_place: SquarePlaceConfig | None = Field(
+        None,
+        description="tighten, as square goals succeed, how near its rest point a square goal "
+        "must leave the cube (env.square_radius; cubehand.skills.square_place); null: "
+        "env.square_radius as configured",
+    )
     restart_reach: StartSpreadConfig | None = Field(
         None,
         description="scale both ends of env.restart_blend by a fraction that starts at 0 (the "
@@ -189,6 +197,9 @@ class TrainingRun:
             None if config.restart_reach is None else StartSpread(config.restart_reach)
         )
         self.flip_place = None if config.flip_place is None else FlipPlace(config.flip_place)
+        self.square_place = (
+            None if config.square_place is None else SquarePlace(config.square_place)
+        )
         self._share_ladders()
         self.wall_seconds = 0.0
         self.recent: list[dict[str, Any]] = []
@@ -219,6 +230,8 @@ class TrainingRun:
             self.restart_reach.record(int(info["successes"] > 0), 1)
         if self.flip_place is not None:
             self.flip_place.record_episode(info["met"], info["attempts"])
+        if self.square_place is not None:
+            self.square_place.record_episode(info["met"], info["attempts"])
 
     def _share_direction_weights(self) -> None:
         """Hand the curricula's flip-direction weights and chance of a counter-clockwise
@@ -237,12 +250,13 @@ class TrainingRun:
             "start_spread": self.start_spread,
             "restart_reach": self.restart_reach,
             "flip_place": self.flip_place,
+            "square_place": self.square_place,
         }
 
     def _share_ladders(self) -> None:
         """Hand every environment the values of the success-ladder curricula: layer lock (0
         without one), stiffness, start-spread and restart-reach fractions (1 without them),
-        and the flip test's place (the env config's without one)."""
+        and the flip and square tests' places (the env config's without them)."""
         values = {
             "layer_lock": 0.0 if self.layer_lock is None else self.layer_lock.value,
             "cube_stiffness": 1.0 if self.stiffness_ramp is None else self.stiffness_ramp.value,
@@ -254,6 +268,8 @@ class TrainingRun:
             values |= {"flip_radius": place.radius, "flip_square": place.square}
             if "rotate" in place.kinds:
                 values["rotate_square"] = place.square
+        if self.square_place is not None:
+            values["square_radius"] = self.square_place.radius
         for env in self.env.envs:
             for name, value in values.items():
                 setattr(env, name, value)
@@ -314,9 +330,9 @@ class TrainingRun:
         if episodes:
             record["mean_successes"] = float(np.mean([e["successes"] for e in episodes]))
             record["most_successes"] = int(max(e["successes"] for e in episodes))
-            for kind in ("rotate", "flip"):
-                tried = sum(e["attempts"][kind] for e in episodes)
-                met = sum(e["met"][kind] for e in episodes)
+            for kind in GOAL_KINDS:
+                tried = sum(e["attempts"].get(kind, 0) for e in episodes)
+                met = sum(e["met"].get(kind, 0) for e in episodes)
                 record[f"{kind}_success_rate"] = met / tried if tried else None
                 record[f"{kind}_met"], record[f"{kind}_tried"] = met, tried
             record["drop_rate"] = float(np.mean([e["failure"] == "drop" for e in episodes]))
@@ -356,6 +372,8 @@ class TrainingRun:
             record["restart_reach"] = self.restart_reach.value
         if self.flip_place is not None:
             record["flip_place"] = self.flip_place.value
+        if self.square_place is not None:
+            record["square_radius"] = self.square_place.radius
         if self.adr is not None:
             record["adr_entropy"] = self.adr.entropy()
             record["adr_ranges"] = {k: list(v) for k, v in self.adr.ranges.items()}

@@ -473,9 +473,9 @@ def test_episodes_restarted_from_goal_poses_are_counted_apart(yaml_file, tmp_pat
     assert record["mean_successes"] == pytest.approx(4 / 3)
     assert record["restarted_episodes"] == 2 and record["restarted_mean_successes"] == 1.5
     assert record["restarted_rotate_met"] == 1 and record["restarted_rotate_tried"] == 2
-    assert record["goal_offset_mm"] == {"rotate": 30.0, "flip": None}  # two rotations met
+    assert record["goal_offset_mm"] == {"rotate": 30.0, "flip": None, "square": None}
     assert record["goal_yaw_deg"]["rotate"] == 6.0
-    assert record["goal_start_offset_mm"] == {"rotate": 20.0, "flip": None}
+    assert record["goal_start_offset_mm"] == {"rotate": 20.0, "flip": None, "square": None}
     assert record["goal_sequels"]["flip>rotate"] == [3, 3]  # the three episodes' sequels
     assert record["start_yaws"]["rotate 20-30"] == [3, 3]  # and their goals by start turn
     run.recent = [info | {"successes": 1, "restarted": False}]
@@ -577,6 +577,15 @@ def test_cli_evaluates_with_drawn_actions_and_a_strict_flip_place(capsys, config
     assert main(args + ["--temperature", "-1"]) == 2
     error = capsys.readouterr().err
     assert "--temperature must be at least 0" in error and "Traceback" not in error
+    assert main(args + ["--square-first", "0.17", "--square-radius", "0.02"]) == 0
+    squares = json.loads(capsys.readouterr().out)
+    assert (squares["square_first"], squares["square_radius"]) == (0.17, 0.02)
+    assert "square_success_rate" in squares and "square>rotate" in squares["goal_sequels"]
+    assert strict["square_first"] is None and strict["square_radius"] is None  # not asked for
+    assert main(args + ["--square-first", "0.8"]) == 2
+    assert "--square-first must be at most pi/4" in capsys.readouterr().err
+    assert main(args + ["--square-radius", "0"]) == 2
+    assert "--square-radius must be above 0" in capsys.readouterr().err
 
 
 def test_the_flip_place_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):
@@ -602,3 +611,24 @@ def test_the_flip_place_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp
     both = TrainingRun(squared, tmp_path / "both")
     both.resume(tmp_path / "run" / "checkpoint.pt")
     assert all(env.rotate_square == pytest.approx(env.flip_square) for env in both.env.envs)
+
+
+def test_the_square_place_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):
+    settings = {"loose_radius": 0.06, "tight_radius": 0.01, "levels": 5, "window": 1,
+                "tighten_at": 0.5, "loosen_at": 0.0}  # fmt: skip
+    env = TINY["env"] | {"square_first": 0.17, "start_yaw": 0.785}
+    config = load_train_config(
+        yaml_file(TINY | {"total_steps": 16, "env": env, "square_place": settings})
+    )
+    run = TrainingRun(config, tmp_path / "run")
+    assert all(env.square_radius == pytest.approx(0.06) for env in run.env.envs)
+    run.run()
+    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert all(line["square_radius"] == pytest.approx(0.06) for line in lines)  # none met
+    assert all("square_tried" in line for line in lines if line["episodes"])
+    run.square_place.record_episode({"square": 1}, {"square": 1})
+    run.save()
+    again = TrainingRun(config, tmp_path / "again")
+    again.resume(tmp_path / "run" / "checkpoint.pt")
+    assert again.square_place.level == 1
+    assert all(env.square_radius == pytest.approx(0.05) for env in again.env.envs)

@@ -98,6 +98,21 @@ def eval_policy(
             "with the hand (default: any yaw)"
         ),
     ] = None,
+    square_first: Annotated[
+        float | None,
+        typer.Option(
+            help="rad (at most pi/4): a rotation that would start with the cube farther than "
+            "this off square waits behind a square goal, which the policy meets by turning the "
+            "cube square to within this (reported apart; not a success) (default: none)"
+        ),
+    ] = None,
+    square_radius: Annotated[
+        float | None,
+        typer.Option(
+            help="m: and a square goal counts as met only with the cube this near its rest point "
+            "on the flat hand (default: anywhere on the palm)"
+        ),
+    ] = None,
     place_origin: Annotated[
         Literal["rest", "start"] | None,
         typer.Option(
@@ -126,10 +141,13 @@ def eval_policy(
     if episodes < 1 or envs < 1:
         raise CubeError(f"--episodes and --envs must be at least 1, got {episodes} and {envs}")
     limits = (("--flip-radius", flip_radius), ("--flip-square", flip_square),
-              ("--rotate-square", rotate_square))  # fmt: skip
+              ("--rotate-square", rotate_square), ("--square-first", square_first),
+              ("--square-radius", square_radius))  # fmt: skip
     for name, value in limits:
         if value is not None and value <= 0:
             raise CubeError(f"{name} must be above 0, got {value}")
+    if square_first is not None and square_first > math.pi / 4:
+        raise CubeError(f"--square-first must be at most pi/4 (0.785) rad, got {square_first}")
     if temperature < 0:
         raise CubeError(f"--temperature must be at least 0, got {temperature}")
     if release_steps is not None and release_steps < 0:
@@ -145,7 +163,8 @@ def eval_policy(
     given = {"release_steps": release_steps, "release_pose": release_pose,
              "face_order": face_order, "memory_per_goal": memory_per_goal,
              "flip_radius": flip_radius, "flip_square": flip_square,
-             "rotate_square": rotate_square, "place_origin": place_origin}  # fmt: skip
+             "rotate_square": rotate_square, "square_first": square_first,
+             "square_radius": square_radius, "place_origin": place_origin}  # fmt: skip
     overrides: dict[str, int | bool | float | str] = {
         "start_offset": start_offset, "start_yaw": start_yaw,
         **{name: value for name, value in given.items() if value is not None},
@@ -166,6 +185,7 @@ def eval_policy(
                "start_yaw": start_yaw, "release_pose": config.release_pose,
                "face_order": config.face_order, "flip_radius": config.flip_radius,
                "flip_square": config.flip_square, "rotate_square": config.rotate_square,
+               "square_first": config.square_first, "square_radius": config.square_radius,
                "place_origin": config.place_origin}  # fmt: skip
     if as_json:
         print(json.dumps(result))

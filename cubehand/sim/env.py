@@ -11,7 +11,10 @@ optional shaping toward a hand pose: ``pose_shaping``, ``shaping_pose``), plus
 ``goal_bonus`` per goal met, plus ``drop_penalty`` for a drop. An episode ends at a drop, at
 ``max_successes``, at the end of a plan, or when a goal times out (training may let it go
 on to the next curriculum goal instead, ``timeouts_allowed`` times). With ``release_steps``
-the hand opens after each goal met and the next goal starts from the open hand.
+the hand opens after each goal met and the next goal starts from the open hand. With
+``square_first`` a rotation that would start with the cube turned off square with the hand
+waits behind a square goal (turn the whole cube square, and near its rest point with
+``square_radius``), which is not counted among the successes.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from cubehand.sim.cube_frame import paint_in_model, reanchor_up, symmetric_pose,
 from cubehand.sim.cube_reader import is_dropped
 from cubehand.sim.face_tracker import QUARTER, FaceTracker
 from cubehand.sim.goal_pose import GoalPose, blend_poses
-from cubehand.sim.goals import Goal, curriculum_goal, plan_goals
+from cubehand.sim.goals import GOAL_KINDS, Goal, curriculum_goal, plan_goals
 from cubehand.sim.hand_frame import (
     face_tilt,
     faces_by_place,
@@ -40,6 +43,7 @@ from cubehand.sim.hand_frame import (
     palm_body,
     rotation_bringing_up,
     rotation_quaternion,
+    squared,
     up_face,
     yaw_off_square,
 )
@@ -137,6 +141,31 @@ class EnvConfig(BaseModel):
         description="rad: a rotation counts as met only with the cube turned at most this far "
         "off square with the hand, so that the next goal starts square (None: any yaw; "
         "training's flip_place curriculum with square_rotations sets its own)",
+    )
+    square_first: float | None = Field(
+        None,
+        gt=0,
+        le=np.pi / 4,
+        description="rad: a rotation that would start with the cube turned farther than this "
+        "off square with the hand waits behind a square goal: turn the whole cube, the same "
+        "face up and every face aligned, to within this of square (the policy's own skill; "
+        "curriculum and plans alike; square goals earn the goal bonus but are not counted "
+        "among the successes). None: no square goals",
+    )
+    square_radius: float | None = Field(
+        None,
+        gt=0,
+        description="m: and a square goal counts as met only with the cube this near its rest "
+        "point on the flat hand, where fresh episodes start it (rotations fail from farther: "
+        "the hand opens after the goal and the cube stays there); None: anywhere on the palm; "
+        "training's square_place curriculum sets its own",
+    )
+    square_place_weight: float = Field(
+        10.0,
+        ge=0,
+        description="rad of a square goal's distance per metre that the cube lies beyond "
+        "square_radius from its rest point (the progress reward pays for bringing it back; "
+        "only with a square_radius)",
     )
     goal_timeout: int = Field(800, ge=1, description="control steps allowed per goal")
     max_successes: int = Field(50, ge=1, description="episode ends after this many goals")
@@ -328,6 +357,10 @@ class CubeEnv(gym.Env):
         self.flip_square = self.config.flip_square
         #: Likewise for rotations: at most ``rotate_square`` rad off square (None: any yaw).
         self.rotate_square = self.config.rotate_square
+        #: And square goals: the cube within ``square_radius`` m of its rest point (None:
+        #: anywhere on the palm). From the config, or the training curriculum
+        #: (:mod:`cubehand.skills.square_place`).
+        self.square_radius = self.config.square_radius
         #: Called as the hand starts opening between goals (``release_steps``) with 0, then
         #: after each of its control steps with their count: for example to record frames.
         self.on_release_step: Callable[[int], None] | None = None
@@ -397,8 +430,10 @@ class CubeEnv(gym.Env):
         self._plan: Iterator[Goal] | None = None if subgoals is None else plan_goals(subgoals)
         self.successes = 0
         self.timeouts = 0
-        self.attempts = {"rotate": 0, "flip": 0}
-        self.met = {"rotate": 0, "flip": 0}
+        self.attempts = dict.fromkeys(GOAL_KINDS, 0)
+        self.met = dict.fromkeys(GOAL_KINDS, 0)
+        #: A rotation waiting for the square goal in front of it (``square_first``).
+        self._waiting: Goal | None = None
         self.flips: dict[str, list[int]] = {}  # direction: [met, tried]
         self.rotations: dict[str, list[int]] = {}  # cw or ccw: [met, tried]
         #: Goals by what came just before them, ``"before>kind"`` (before: ``start``, a
@@ -416,9 +451,7 @@ class CubeEnv(gym.Env):
         #: Where met goals left the cube, by goal kind: [sum of mm off its rest point, sum
         #: of degrees off square with the hand, sum of mm off its start place] over the
         #: :attr:`met` goals of that kind.
-        self.goal_places: dict[str, list[float]] = {
-            "rotate": [0.0, 0.0, 0.0], "flip": [0.0, 0.0, 0.0]
-        }  # fmt: skip
+        self.goal_places: dict[str, list[float]] = {kind: [0.0, 0.0, 0.0] for kind in GOAL_KINDS}
         self._flip_direction: str | None = None
         self.moves: list[Move] = []
         self.goal: Goal | None = None
@@ -599,7 +632,8 @@ class CubeEnv(gym.Env):
                 )
                 if keep_pose and not self.config.release_steps:
                     self._record_goal_pose()
-                self.successes += 1
+                if self.goal.kind != "square":  # a square goal only prepares a rotation
+                    self.successes += 1
                 self.met[self.goal.kind] += 1
                 self._record_goal_place()
                 if self._flip_direction is not None:
@@ -635,7 +669,10 @@ class CubeEnv(gym.Env):
     # -- goals -----------------------------------------------------------------------------
     def _next_goal(self) -> None:
         cube = self._cube_in_hand()
-        if self._plan is not None:
+        waited = self._waiting is not None
+        if waited:  # its square goal has just ended, met or (in training) timed out
+            self.goal, self._waiting = self._waiting, None
+        elif self._plan is not None:
             self.goal = next(self._plan, None)
         else:
             weights = self._side_weights(cube)
@@ -643,6 +680,15 @@ class CubeEnv(gym.Env):
                 up_face(cube), self.np_random, self._rotate_probability(), weights,
                 self.ccw_probability,
             )  # fmt: skip
+        first = self.config.square_first
+        if (
+            first is not None
+            and self.goal is not None
+            and self.goal.kind == "rotate"
+            and not waited
+            and yaw_off_square(cube) > first
+        ):
+            self._waiting, self.goal = self.goal, Goal("square", self.goal.face)
         self.goal_steps = 0
         self._note_start_yaw()
         self.goal_angles = self._aligned_angles()
@@ -729,6 +775,11 @@ class CubeEnv(gym.Env):
             return False
         if np.linalg.norm(self._cube_in_palm()) >= self.config.palm_radius:
             return False
+        if self.goal.kind == "square":
+            radius = self.square_radius
+            if radius is not None and np.linalg.norm(self._cube_in_palm()) > radius:
+                return False
+            return bool(yaw_off_square(cube) <= self.config.square_first)
         flip = self.goal.kind == "flip"
         if flip and self.flip_radius is not None and self._off_place() >= self.flip_radius:
             return False
@@ -771,6 +822,11 @@ class CubeEnv(gym.Env):
             distance += self.config.centre_weight * max(0.0, float(excess))
         if self.config.square_weight:
             distance += self.config.square_weight * yaw_off_square(cube)
+        if self.goal.kind == "square":  # the turn left to go, and the way back to rest
+            distance += yaw_off_square(cube)
+            if self.square_radius is not None:
+                beyond = float(np.linalg.norm(self._cube_in_palm())) - self.square_radius
+                distance += self.config.square_place_weight * max(0.0, beyond)
         return distance
 
     def _pose_potential(self) -> float:
@@ -863,6 +919,8 @@ class CubeEnv(gym.Env):
             seen_pos = hand.T @ (position - palm) - self._rest_offset
             seen = hand.T @ rotation
         goal_rotation = seen if self.goal is None else rotation_bringing_up(seen, self.goal.face)
+        if self.goal is not None and self.goal.kind == "square":
+            goal_rotation = squared(goal_rotation)
         goal_quat = rotation_quaternion(goal_rotation)
         relative = rotation_quaternion(goal_rotation @ seen.T)
         angles = self._cube_angles() - self._angle_origin

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cubehand.sim.goals import GOAL_KINDS
+
 
 def goal_places(episodes: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
     """Where met goals left the cube, by goal kind: mean mm off its rest point on the flat
@@ -14,9 +16,9 @@ def goal_places(episodes: list[dict[str, Any]]) -> dict[str, dict[str, float | N
     starts from there."""
     keys = ("goal_offset_mm", "goal_yaw_deg", "goal_start_offset_mm")
     result: dict[str, dict[str, float | None]] = {key: {} for key in keys}
-    for kind in ("rotate", "flip"):
-        met = sum(e["met"][kind] for e in episodes)
+    for kind in GOAL_KINDS:
+        met = sum(e["met"].get(kind, 0) for e in episodes)
         for i, key in enumerate(keys):
-            total = sum(e["goal_places"][kind][i] for e in episodes)
+            total = sum(e["goal_places"].get(kind, (0.0,) * 3)[i] for e in episodes)
             result[key][kind] = total / met if met else None
     return result

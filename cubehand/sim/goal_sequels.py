@@ -8,13 +8,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any, get_args
 
 from cubehand.sim.env import Failure
+from cubehand.sim.goals import GOAL_KINDS
 from cubehand.skills.outcome_counts import sum_met_tried
 
 #: What can come before a goal: the episode's start (or, in training, a restart from a
 #: recorded goal pose), a met goal, or a timed-out goal.
-BEFORE = ("start", "restart", "rotate", "flip", "timeout")
+BEFORE = ("start", "restart", *GOAL_KINDS, "timeout")
 #: Every ``"before>kind"`` key, in report order.
-SEQUELS = tuple(f"{before}>{kind}" for before in BEFORE for kind in ("rotate", "flip"))
+SEQUELS = tuple(f"{before}>{kind}" for before in BEFORE for kind in GOAL_KINDS)
 
 
 def sum_goal_sequels(outcomes: Iterable[Mapping[str, tuple[int, int]]]) -> dict[str, list[int]]:

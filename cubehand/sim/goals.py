@@ -12,15 +12,21 @@ from cubehand.skills.subgoals import Flip, Rotate, Subgoal
 from cubehand.solver.facelets import OPPOSITE
 from cubehand.solver.state import CubeState
 
+#: Every goal kind, in report order. ``square`` turns the whole cube, ``face`` still up,
+#: square with the hand before a rotation (``EnvConfig.square_first``); it changes no face
+#: and is not counted among an episode's successes.
+GOAL_KINDS = ("rotate", "flip", "square")
+
 
 @dataclass(frozen=True)
 class Goal:
-    """Flip cube face ``face`` up, or rotate the up face ``face`` a quarter turn.
+    """Flip cube face ``face`` up, rotate the up face ``face`` a quarter turn, or square the
+    cube (``face`` up) with the hand.
 
     ``expected`` is the symbolic state the goal should leave (explicit plans only).
     """
 
-    kind: Literal["flip", "rotate"]
+    kind: Literal["flip", "rotate", "square"]
     face: str
     direction: Literal["cw", "ccw"] | None = None
     expected: CubeState | None = None

@@ -58,6 +58,17 @@ def yaw_off_square(cube_in_hand: np.ndarray) -> float:
     return min(angle, np.pi / 2 - angle)
 
 
+def squared(cube_in_hand: np.ndarray) -> np.ndarray:
+    """The orientation reached by the smallest turn about the palm normal that leaves the
+    cube square with the hand (:func:`yaw_off_square` 0)."""
+    flat = max(range(3), key=lambda i: float(np.hypot(cube_in_hand[0, i], cube_in_hand[1, i])))
+    angle = float(np.arctan2(cube_in_hand[1, flat], cube_in_hand[0, flat])) % (np.pi / 2)
+    turn = -angle if angle <= np.pi / 4 else np.pi / 2 - angle
+    cosine, sine = np.cos(turn), np.sin(turn)
+    about_normal = np.array([[cosine, -sine, 0.0], [sine, cosine, 0.0], [0.0, 0.0, 1.0]])
+    return about_normal @ cube_in_hand
+
+
 def rotation_bringing_up(cube_in_hand: np.ndarray, face: str) -> np.ndarray:
     """The cube orientation reached by the smallest rotation that points ``face`` up."""
     nx, ny, nz = (float(v) for v in cube_in_hand @ _FACE_NORMAL_ARRAYS[face])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from cubehand.sim.goals import GOAL_KINDS
 from cubehand.skills.outcome_counts import sum_met_tried
 
 #: Upper edges of the bins, in degrees off square (45 is the most a cube can be).
@@ -14,7 +15,7 @@ YAW_EDGES = (10, 20, 30, 45)
 #: The bins' names, lowest first.
 YAW_BINS = tuple(f"{low}-{high}" for low, high in zip((0, *YAW_EDGES[:-1]), YAW_EDGES, strict=True))
 #: Every ``"kind low-high"`` key, in report order.
-START_YAW_KEYS = tuple(f"{kind} {name}" for kind in ("rotate", "flip") for name in YAW_BINS)
+START_YAW_KEYS = tuple(f"{kind} {name}" for kind in GOAL_KINDS for name in YAW_BINS)
 
 
 def start_yaw_key(kind: str, degrees: float) -> str:

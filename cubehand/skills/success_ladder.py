@@ -5,7 +5,8 @@ of at least ``up_at`` steps the level up (unless it is at its top) and one of at
 ``down_at`` steps it down (never below 0), as ADR moves its bounds
 (``../shared/reference/dactyl-facts.md``). Subclasses turn the level into a value:
 :mod:`cubehand.skills.layer_lock`, :mod:`cubehand.skills.stiffness_ramp`,
-:mod:`cubehand.skills.start_spread`, :mod:`cubehand.skills.flip_place` (flips). A pure class:
+:mod:`cubehand.skills.start_spread`, :mod:`cubehand.skills.flip_place` (flips),
+:mod:`cubehand.skills.square_place` (square goals). A pure class:
 no simulator import.
 """
 

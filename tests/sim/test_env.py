@@ -14,6 +14,7 @@ from cubehand.sim.hand_frame import (
     home_symmetry,
     rotation_bringing_up,
     rotation_quaternion,
+    squared,
     up_face,
     yaw_off_square,
 )
@@ -634,6 +635,64 @@ def test_the_training_flip_place_judges_flips_only_by_where_and_how_square_they_
     configured = CubeEnv(config.model_copy(update=update))
     assert (configured.flip_radius, configured.flip_square) == (0.02, 0.3)
     assert configured.rotate_square == 0.25
+
+
+def _turn_square(env):
+    """Turn the cube in place about the palm normal until it is square with the hand."""
+    cube = env._cube_in_hand()
+    turn = squared(cube) @ cube.T
+    hand = hand_rotation(env.scene.model, env.data, env._palm_body)
+    spin = np.zeros(4)
+    mujoco.mju_axisAngle2Quat(spin, hand[:, 2], float(np.arctan2(turn[1, 0], turn[0, 0])))
+    quat = env.data.qpos[env.scene.cube_qpos][3:7]
+    mujoco.mju_mulQuat(quat, spin, quat.copy())
+    mujoco.mj_forward(env.scene.model, env.data)
+
+
+def test_a_rotation_off_square_waits_behind_a_square_goal_that_a_square_cube_meets():
+    config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", rotate_probability=1,
+                       start_yaw=0.785, start_offset=0.02, square_first=0.17)  # fmt: skip
+    env = CubeEnv(config)
+    seeds = {}  # the first seed whose cube starts turned farther than square_first, and not
+    for seed in range(20):
+        env.reset(seed=seed)
+        seeds.setdefault(bool(yaw_off_square(env._cube_in_hand()) > 0.17), seed)
+    assert set(seeds) == {True, False}
+    obs, info = env.reset(seed=seeds[False])
+    assert info["goal"] == "rotate" and env._waiting is None  # square enough already
+    obs, info = env.reset(seed=seeds[True])
+    off = yaw_off_square(env._cube_in_hand())
+    assert info["goal"] == "square" and env._waiting.kind == "rotate"
+    assert info["goal_face"] == env._waiting.face == up_face(env._cube_in_hand())
+    # The policy sees the turn left to go: about the palm normal, as large as the cube is off.
+    w, x, y, z = obs["relative_goal_quaternion"]
+    assert 2 * np.arccos(min(1.0, abs(w))) == pytest.approx(off, abs=0.03)
+    assert abs(z) > 10 * max(abs(x), abs(y))
+    assert not env._goal_met()
+    _turn_square(env)
+    assert env._goal_met()
+    # With a square_radius the cube must also lie that near its rest point, and the goal
+    # distance charges square_place_weight rad per metre beyond it.
+    off_rest = float(np.linalg.norm(env._cube_in_palm()))
+    anywhere = env._goal_distance()
+    env.square_radius = off_rest / 2
+    assert not env._goal_met()
+    assert env._goal_distance() - anywhere == pytest.approx(10.0 * off_rest / 2)
+    env.square_radius = off_rest + 0.001
+    assert env._goal_met() and env._goal_distance() == pytest.approx(anywhere)
+    env.square_radius = None
+    assert CubeEnv(config.model_copy(update={"square_radius": 0.02})).square_radius == 0.02
+    for _ in range(10):
+        obs, reward, terminated, truncated, info = env.step(NO_OP)
+        if info["met"]["square"]:
+            break
+    assert info["met"]["square"] == info["attempts"]["square"] == 1
+    assert info["successes"] == 0  # a square goal is not a success
+    assert info["goal"] == "rotate" and info["sequel"] == "square>rotate"
+    assert env._waiting is None and not terminated
+    unsquared = CubeEnv(config.model_copy(update={"square_first": None}))
+    _, info = unsquared.reset(seed=seeds[True])
+    assert info["goal"] == "rotate"  # no square goals unless asked for
 
 
 def test_the_start_place_is_where_the_start_pose_holds_the_cube():

@@ -11,6 +11,7 @@ from cubehand.sim.hand_frame import (
     home_symmetry,
     rotation_bringing_up,
     rotation_quaternion,
+    squared,
     yaw_off_square,
 )
 from cubehand.solver.facelets import FACE_NORMALS, FACES
@@ -65,6 +66,18 @@ def test_yaw_off_square_is_the_turn_about_the_palm_normal_from_the_nearest_quart
 ):
     pose = _turn_about_up(turn) @ orientation.matrix.astype(float)
     assert yaw_off_square(pose) == pytest.approx(off, abs=1e-9)
+
+
+@pytest.mark.parametrize("orientation", list(all_orientations())[:24:5])
+@pytest.mark.parametrize(
+    ("turn", "back"), [(0.0, 0.0), (0.3, -0.3), (-0.7, 0.7), (1.2, np.pi / 2 - 1.2)]
+)
+def test_squared_is_the_smallest_turn_about_the_palm_normal_to_square(orientation, turn, back):
+    square = orientation.matrix.astype(float)
+    pose = _turn_about_up(turn) @ square
+    result = squared(pose)
+    assert yaw_off_square(result) == pytest.approx(0.0, abs=1e-9)
+    np.testing.assert_allclose(result, _turn_about_up(back) @ pose, atol=1e-9)
 
 
 @pytest.mark.parametrize("index", range(24))

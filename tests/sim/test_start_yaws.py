@@ -23,6 +23,6 @@ def test_sum_start_yaws_adds_met_and_tried_for_every_key_in_order():
     episodes = [{"rotate 0-10": (1, 1), "flip 20-30": (0, 2)}, {"rotate 0-10": (0, 1)}]
     totals = sum_start_yaws(episodes)
     assert list(totals) == list(START_YAW_KEYS)
-    assert len(START_YAW_KEYS) == 2 * len(YAW_BINS)
+    assert len(START_YAW_KEYS) == 3 * len(YAW_BINS)
     assert totals["rotate 0-10"] == [1, 2] and totals["flip 20-30"] == [0, 2]
     assert totals["rotate 30-45"] == [0, 0]
