@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cubehand.skills.success_ladder import SuccessLadder
+from cubehand.skills.success_ladder import LooseToTight
 
 
 class FlipPlaceConfig(BaseModel):
@@ -53,33 +53,22 @@ class FlipPlaceConfig(BaseModel):
         return self
 
 
-class FlipPlace(SuccessLadder):
+class FlipPlace(LooseToTight):
     """The place within which a flip now counts as met."""
 
     def __init__(self, config: FlipPlaceConfig | None = None) -> None:
-        self.config = config or FlipPlaceConfig()
-        super().__init__(self.config.window, self.config.tighten_at, self.config.loosen_at)
-
-    @property
-    def value(self) -> float:
-        """Fraction of the way from the loose to the tight end (0 to 1)."""
-        return self.level / self.config.levels
-
-    @property
-    def at_top(self) -> bool:
-        return self.level >= self.config.levels
+        self.config = c = config or FlipPlaceConfig()
+        super().__init__(c.levels, c.window, c.tighten_at, c.loosen_at)
 
     @property
     def radius(self) -> float:
         """m: the farthest from its rest point that a flip may leave the cube."""
-        c = self.config
-        return c.loose_radius + self.value * (c.tight_radius - c.loose_radius)
+        return self.between(self.config.loose_radius, self.config.tight_radius)
 
     @property
     def square(self) -> float:
         """rad: the most that a flip may leave the cube turned off square with the hand."""
-        c = self.config
-        return c.loose_square + self.value * (c.tight_square - c.loose_square)
+        return self.between(self.config.loose_square, self.config.tight_square)
 
     @property
     def kinds(self) -> tuple[str, ...]:

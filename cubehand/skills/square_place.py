@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cubehand.skills.success_ladder import SuccessLadder
+from cubehand.skills.success_ladder import LooseToTight
 
 
 class SquarePlaceConfig(BaseModel):
@@ -41,27 +41,17 @@ class SquarePlaceConfig(BaseModel):
         return self
 
 
-class SquarePlace(SuccessLadder):
+class SquarePlace(LooseToTight):
     """The radius within which a square goal now counts as met."""
 
     def __init__(self, config: SquarePlaceConfig | None = None) -> None:
-        self.config = config or SquarePlaceConfig()
-        super().__init__(self.config.window, self.config.tighten_at, self.config.loosen_at)
-
-    @property
-    def value(self) -> float:
-        """Fraction of the way from the loose to the tight end (0 to 1)."""
-        return self.level / self.config.levels
-
-    @property
-    def at_top(self) -> bool:
-        return self.level >= self.config.levels
+        self.config = c = config or SquarePlaceConfig()
+        super().__init__(c.levels, c.window, c.tighten_at, c.loosen_at)
 
     @property
     def radius(self) -> float:
         """m: the farthest from its rest point that a square goal may leave the cube."""
-        c = self.config
-        return c.loose_radius + self.value * (c.tight_radius - c.loose_radius)
+        return self.between(self.config.loose_radius, self.config.tight_radius)
 
     def record_episode(self, met: Mapping[str, int], tried: Mapping[str, int]) -> None:
         """Count an episode's square goals met and tried."""

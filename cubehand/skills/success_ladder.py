@@ -52,3 +52,26 @@ class SuccessLadder:
     def load_state_dict(self, state: Mapping[str, int]) -> None:
         """Restore what :meth:`state_dict` saved."""
         self.level, self.met, self.tried = (int(state[k]) for k in ("level", "met", "tried"))
+
+
+class LooseToTight(SuccessLadder):
+    """A ladder of ``levels`` equal steps from a loose end (level 0) to a tight end, where
+    it stops: the goal tests of :mod:`cubehand.skills.flip_place` and
+    :mod:`cubehand.skills.square_place`."""
+
+    def __init__(self, levels: int, window: int, up_at: float, down_at: float) -> None:
+        super().__init__(window, up_at, down_at)
+        self.levels = levels
+
+    @property
+    def value(self) -> float:
+        """Fraction of the way from the loose to the tight end (0 to 1)."""
+        return self.level / self.levels
+
+    @property
+    def at_top(self) -> bool:
+        return self.level >= self.levels
+
+    def between(self, loose: float, tight: float) -> float:
+        """The quantity that is ``loose`` at level 0 and ``tight`` at the top, now."""
+        return loose + self.value * (tight - loose)
