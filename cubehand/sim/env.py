@@ -773,11 +773,11 @@ class CubeEnv(gym.Env):
             return False
         if np.any(np.abs(self.data.qvel[self.scene.hinge_dof]) > self.config.max_face_speed):
             return False
-        if np.linalg.norm(self._cube_in_palm()) >= self.config.palm_radius:
+        off_rest = np.linalg.norm(self._cube_in_palm())
+        if off_rest >= self.config.palm_radius:
             return False
         if self.goal.kind == "square":
-            radius = self.square_radius
-            if radius is not None and np.linalg.norm(self._cube_in_palm()) > radius:
+            if self.square_radius is not None and off_rest > self.square_radius:
                 return False
             return bool(yaw_off_square(cube) <= self.config.square_first)
         flip = self.goal.kind == "flip"
@@ -820,10 +820,10 @@ class CubeEnv(gym.Env):
             radius = self.config.centre_radius or self.config.palm_radius
             excess = self._off_place() - radius
             distance += self.config.centre_weight * max(0.0, float(excess))
-        if self.config.square_weight:
-            distance += self.config.square_weight * yaw_off_square(cube)
+        yaw = yaw_off_square(cube)
+        distance += self.config.square_weight * yaw
         if self.goal.kind == "square":  # the turn left to go, and the way back to rest
-            distance += yaw_off_square(cube)
+            distance += yaw
             if self.square_radius is not None:
                 beyond = float(np.linalg.norm(self._cube_in_palm())) - self.square_radius
                 distance += self.config.square_place_weight * max(0.0, beyond)

@@ -50,19 +50,24 @@ def face_tilt(cube_in_hand: np.ndarray, face: str) -> float:
     return float(np.arccos(min(1.0, max(-1.0, normal_z))))
 
 
+def _quarter_yaw(cube_in_hand: np.ndarray) -> float:
+    """The cube's turn about the palm normal modulo a quarter turn (rad, 0 to pi/2), measured
+    on the cube axis that lies most nearly flat."""
+    flat = max(range(3), key=lambda i: float(np.hypot(cube_in_hand[0, i], cube_in_hand[1, i])))
+    return float(np.arctan2(cube_in_hand[1, flat], cube_in_hand[0, flat])) % (np.pi / 2)
+
+
 def yaw_off_square(cube_in_hand: np.ndarray) -> float:
     """Angle (rad, 0 to pi/4) by which the cube is turned about the palm normal away from
     square with the hand's axes (measured on the cube axis that lies most nearly flat)."""
-    flat = max(range(3), key=lambda i: float(np.hypot(cube_in_hand[0, i], cube_in_hand[1, i])))
-    angle = float(np.arctan2(cube_in_hand[1, flat], cube_in_hand[0, flat])) % (np.pi / 2)
+    angle = _quarter_yaw(cube_in_hand)
     return min(angle, np.pi / 2 - angle)
 
 
 def squared(cube_in_hand: np.ndarray) -> np.ndarray:
     """The orientation reached by the smallest turn about the palm normal that leaves the
     cube square with the hand (:func:`yaw_off_square` 0)."""
-    flat = max(range(3), key=lambda i: float(np.hypot(cube_in_hand[0, i], cube_in_hand[1, i])))
-    angle = float(np.arctan2(cube_in_hand[1, flat], cube_in_hand[0, flat])) % (np.pi / 2)
+    angle = _quarter_yaw(cube_in_hand)
     turn = -angle if angle <= np.pi / 4 else np.pi / 2 - angle
     cosine, sine = np.cos(turn), np.sin(turn)
     about_normal = np.array([[cosine, -sine, 0.0], [sine, cosine, 0.0], [0.0, 0.0, 1.0]])
