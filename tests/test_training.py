@@ -31,6 +31,7 @@ from cubehand.training import (
     load_checkpoint,
     load_train_config,
 )
+from cubehand.training_summary import read_log
 
 TINY = {
     "name": "tiny",
@@ -54,7 +55,7 @@ def test_run_logs_checkpoints_and_resumes(config_file, tmp_path):
     config = load_train_config(config_file)
     run = TrainingRun(config, tmp_path / "run")
     run.run()
-    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    lines = read_log(tmp_path / "run" / "log.jsonl")
     assert [line["steps"] for line in lines] == [16, 32]
     assert all("adr_entropy" in line for line in lines)
     state = load_checkpoint(tmp_path / "run" / "checkpoint.pt")
@@ -358,7 +359,7 @@ def test_flip_curriculum_is_logged_checkpointed_and_resumed(yaml_file, tmp_path)
     )
     run = TrainingRun(config, tmp_path / "run")
     run.run()
-    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    lines = read_log(tmp_path / "run" / "log.jsonl")
     assert sum(sum(t for _, t in line["flip_directions"].values()) for line in lines) > 0
     assert sum(lines[-1]["flip_weights"].values()) == pytest.approx(1.0)
     state = load_checkpoint(tmp_path / "run" / "checkpoint.pt")
@@ -377,7 +378,7 @@ def test_rotation_directions_are_counted_weighed_checkpointed_and_resumed(yaml_f
     config = load_train_config(yaml_file(TINY | {"rotate_directions": {"decay": 0.9}, "env": env}))
     run = TrainingRun(config, tmp_path / "run")
     run.run()
-    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    lines = read_log(tmp_path / "run" / "log.jsonl")
     assert set(lines[-1]["rotate_directions"]) == {"cw", "ccw"}
     assert sum(t for line in lines for _, t in line["rotate_directions"].values()) > 0
     assert 0.0 < lines[-1]["ccw_probability"] < 1.0
@@ -400,7 +401,7 @@ def test_layer_lock_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_pat
     run = TrainingRun(config, tmp_path / "run")
     assert all(env.layer_lock == 3.0 for env in run.env.envs)
     run.run()
-    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    lines = read_log(tmp_path / "run" / "log.jsonl")
     assert all(line["layer_lock"] == 3.0 for line in lines)  # no rotation met in 32 steps
     run.layer_lock.record(1, 1)  # one met: unlock a step, then save
     run.save()
@@ -430,7 +431,7 @@ def test_a_curriculum_is_shared_logged_checkpointed_and_resumed(
     run = TrainingRun(config, tmp_path / "run")
     assert all(getattr(env, attribute) == first for env in run.env.envs)
     run.run()
-    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    lines = read_log(tmp_path / "run" / "log.jsonl")
     assert all(line[attribute] == first for line in lines)  # no goal met in 16 steps
     getattr(run, key).record(1, 1)
     run.save()
@@ -595,7 +596,7 @@ def test_the_flip_place_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp
     run = TrainingRun(config, tmp_path / "run")
     assert all(env.flip_radius == 0.08 for env in run.env.envs)
     run.run()
-    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    lines = read_log(tmp_path / "run" / "log.jsonl")
     assert all(line["flip_place"] == 0.0 for line in lines)  # no flip met in 16 steps
     run.flip_place.record_episode({"flip": 1}, {"flip": 1})
     run.save()
@@ -623,7 +624,7 @@ def test_the_square_place_is_shared_logged_checkpointed_and_resumed(yaml_file, t
     run = TrainingRun(config, tmp_path / "run")
     assert all(env.square_radius == pytest.approx(0.06) for env in run.env.envs)
     run.run()
-    lines = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    lines = read_log(tmp_path / "run" / "log.jsonl")
     assert all(line["square_radius"] == pytest.approx(0.06) for line in lines)  # none met
     assert all("square_tried" in line for line in lines if line["episodes"])
     run.square_place.record_episode({"square": 1}, {"square": 1})

@@ -820,9 +820,10 @@ class CubeEnv(gym.Env):
             radius = self.config.centre_radius or self.config.palm_radius
             excess = self._off_place() - radius
             distance += self.config.centre_weight * max(0.0, float(excess))
-        yaw = yaw_off_square(cube)
+        square = self.goal.kind == "square"
+        yaw = yaw_off_square(cube) if self.config.square_weight or square else 0.0
         distance += self.config.square_weight * yaw
-        if self.goal.kind == "square":  # the turn left to go, and the way back to rest
+        if square:  # the turn left to go, and the way back to rest
             distance += yaw
             if self.square_radius is not None:
                 beyond = float(np.linalg.norm(self._cube_in_palm())) - self.square_radius
