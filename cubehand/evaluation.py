@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import torch
 import yaml
+from pydantic import ValidationError
 from safetensors.torch import load_file, save_file
 
 from cubehand.sim.batched_env import BatchedCubeEnv
@@ -28,6 +29,7 @@ from cubehand.skills.flip_curriculum import FLIP_DIRECTIONS, ROTATE_DIRECTIONS, 
 from cubehand.skills.outcome_counts import sum_met_tried
 from cubehand.skills.policy import NetworkConfig, Policy
 from cubehand.skills.ppo import draw_bins, fresh_memory
+from cubehand.solver.errors import CubeError
 from cubehand.training import (
     EVAL_SEED_OFFSET,
     CheckpointError,
@@ -93,7 +95,12 @@ def save_policy(policy: Policy, env: EnvConfig, path: Path) -> None:
 def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     """The training environment's settings (action scale, start pose, tolerances) on the
     chosen cube model: the training cube's parameters if it is the same model, the
-    nominal ones of that model otherwise."""
+    nominal ones of that model otherwise.
+
+    Raises:
+        CubeError: naming the first setting that does not validate (``--square-first``
+            beyond pi/4, a radius at 0, ...).
+    """
     scene = trained.scene
     if cube != scene.cube:
         scene = SceneConfig(cube=cube)  # type: ignore[arg-type]
@@ -115,7 +122,13 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
         "square_weight": 0.0, "flip_radius": None, "flip_square": None, "rotate_square": None,
         "square_first": None, "square_radius": None,
     }  # fmt: skip
-    return trained.model_copy(update={"scene": scene, **fixed, **updates})
+    settings = trained.model_dump() | {"scene": scene, **fixed, **updates}
+    try:
+        return EnvConfig.model_validate(settings)
+    except ValidationError as fault:
+        first = fault.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise CubeError(f"evaluation setting {where}={first['input']!r}: {first['msg']}") from None
 
 
 def load_policy(path: Path) -> LoadedPolicy:

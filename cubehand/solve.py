@@ -67,6 +67,7 @@ class SolveReport:
     wall_seconds: float
     failure: str | None
     recoveries: int = 0
+    square_goals: int = 0  # square goals met (``square_first``; not among the successes)
 
     def to_json(self) -> dict:
         """Plain values for JSON."""
@@ -85,16 +86,22 @@ def solve_in_simulation(
     pose_source: PoseSource | None = None,
     recoveries: int = 0,
     replan: Replanner | None = None,
+    square_first: float | None = None,
+    square_radius: float | None = None,
 ) -> SolveReport:
     """Run ``plan`` with the policy on the chosen cube; ``seed`` draws the episode's noise
     (from the evaluation seeds, never a training seed). With ``pose_source`` (a vision
     model) the policy sees its estimate of the cube's position and orientation; face angles
     still come from the cube itself, as from the original's sensor cube. Up to
     ``recoveries`` failed attempts are followed by a fresh one from the cube's actual state,
-    planned by ``replan`` (default: the two-phase solver and the default scheduler)."""
+    planned by ``replan`` (default: the two-phase solver and the default scheduler). With
+    ``square_first`` (rad) a rotation that would start with the cube turned farther than
+    that off square waits behind a square goal (met within ``square_radius`` m of the rest
+    point, if given), as ``eval policy --square-first`` has it."""
     config = evaluation_env(
         loaded.env, cube, perturbation=perturb, goal_timeout=goal_timeout,
         max_successes=10**6,  # plan-driven episodes end with their last subgoal
+        square_first=square_first, square_radius=square_radius,
     )  # fmt: skip
     env = CubeEnv(config)
     env.pose_source = pose_source
@@ -102,7 +109,7 @@ def solve_in_simulation(
     actor = PolicyActor(loaded.policy)
     dt = env.scene.config.control_dt
     started = time.perf_counter()
-    current, recovered, done_before, drops, step = plan, 0, 0, 0, 0
+    current, recovered, done_before, drops, step, squares = plan, 0, 0, 0, 0, 0
 
     def report(drops_now: int, opening: bool = False, frame: bool = True) -> None:
         """Hand where the solve stands now to ``on_step`` (and ``on_frame`` if ``frame``)."""
@@ -139,6 +146,7 @@ def solve_in_simulation(
             report(drops + int(failure == "drop"), frame=not info["released"])
         done_before += int(info["successes"])  # 0 when the attempt had nothing to do
         drops += int(failure == "drop")
+        squares += int(info["met"].get("square", 0))
         if failure is None or recovered >= recoveries:
             break
         # Put the cube back on the palm as it actually is, plan again and go on.
@@ -153,7 +161,7 @@ def solve_in_simulation(
     return SolveReport(
         solved=solved, successes=done_before, subgoals_total=total, drops=drops,
         sim_seconds=round(step * dt, 2), wall_seconds=round(time.perf_counter() - started, 2),
-        failure=failure, recoveries=recovered,
+        failure=failure, recoveries=recovered, square_goals=squares,
     )  # fmt: skip
 
 

@@ -209,10 +209,16 @@ class TrainingRun:
             return {}, None
         return self.adr.episode_ranges()
 
+    def _adr_performance(self, info: dict[str, Any]) -> float:
+        """An episode's performance for ADR: its successes, plus its met square goals where
+        ``adr.count_square_goals`` says so."""
+        squares = info["met"].get("square", 0) if self.adr.config.count_square_goals else 0
+        return float(info["successes"] + squares)
+
     def _episode_end(self, index: int, info: dict[str, Any]) -> None:
         self.recent.append(info)
         if self.adr is not None and (self.adr.config.count_restarts or not info.get("restarted")):
-            self.adr.record(info.get("episode_tag"), info["successes"])
+            self.adr.record(info.get("episode_tag"), self._adr_performance(info))
         if self.flip_curriculum is not None:
             self.flip_curriculum.record(info["flips"])
         if self.rotate_directions is not None:

@@ -97,3 +97,14 @@ def test_the_hand_opening_between_goals_is_counted_and_shown_step_by_step():
     assert all(p.opening and p.successes == 1 and p.kind is None for p in opened)
     assert not any(p.opening for p in seen[met + 4 :])
     assert report.sim_seconds == pytest.approx(len(steps) * 0.08)
+
+
+def test_square_first_puts_a_square_goal_before_the_first_rotation(untrained):
+    kinds = {}
+    for square_first in (None, 1e-6):
+        seen = []
+        report = solve_in_simulation(untrained, scheduled("U"), "locked", seed=1, goal_timeout=3,
+                                     on_step=seen.append, square_first=square_first)  # fmt: skip
+        kinds[square_first] = {p.kind for p in seen}
+        assert (report.successes, report.square_goals, report.subgoals_total) == (0, 0, 1)
+    assert kinds == {None: {"rotate"}, 1e-6: {"square"}}  # it timed out before the rotation

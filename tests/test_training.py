@@ -520,6 +520,18 @@ def test_adr_can_leave_restarted_episodes_out_of_its_buffers(yaml_file, tmp_path
         assert len(run.adr.buffers[(boundary.name, "high")]) == kept
 
 
+def test_adr_can_count_met_square_goals_as_performance(yaml_file, tmp_path):
+    episode = {"attempts": {"rotate": 1, "flip": 0, "square": 3},
+               "met": {"rotate": 1, "flip": 0, "square": 2}, "flips": {}, "failure": "timeout",
+               "successes": 1, "restarted": False}  # fmt: skip
+    for count_square_goals, performance in ((False, 1.0), (True, 3.0)):
+        adr = {"buffer_size": 5, "count_square_goals": count_square_goals}
+        run = TrainingRun(load_train_config(yaml_file(TINY | {"adr": adr})), tmp_path / "run")
+        boundary = Boundary(next(iter(run.adr.ranges)), "low")
+        run._episode_end(0, episode | {"episode_tag": boundary})
+        assert run.adr.buffers[(boundary.name, "low")] == [performance]
+
+
 def test_the_greedy_actor_restarts_the_memory_where_the_environment_says_so():
     policy = Policy(observation_sizes(), NetworkConfig(embed=8, hidden=16, lstm=16))
     actor = PolicyActor(policy, n_envs=3)
@@ -572,9 +584,11 @@ def test_cli_evaluates_with_drawn_actions_and_a_strict_flip_place(capsys, config
     assert json.loads(capsys.readouterr().out)["place_origin"] == "start"
     assert main(args + ["--place-origin", "palm"]) == 2
     assert main(args + ["--flip-radius", "0"]) == 2
-    assert "--flip-radius must be above 0" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "evaluation setting flip_radius=0.0: Input should be greater than 0" in error
     assert main(args + ["--rotate-square", "-0.1"]) == 2
-    assert "--rotate-square must be above 0" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "evaluation setting rotate_square=-0.1: Input should be greater than 0" in error
     assert main(args + ["--temperature", "-1"]) == 2
     error = capsys.readouterr().err
     assert "--temperature must be at least 0" in error and "Traceback" not in error
@@ -584,9 +598,13 @@ def test_cli_evaluates_with_drawn_actions_and_a_strict_flip_place(capsys, config
     assert "square_success_rate" in squares and "square>rotate" in squares["goal_sequels"]
     assert strict["square_first"] is None and strict["square_radius"] is None  # not asked for
     assert main(args + ["--square-first", "0.8"]) == 2
-    assert "--square-first must be at most pi/4" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert (
+        "evaluation setting square_first=0.8: Input should be less than or equal to 0.78" in error
+    )
     assert main(args + ["--square-radius", "0"]) == 2
-    assert "--square-radius must be above 0" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "evaluation setting square_radius=0.0: Input should be greater than 0" in error
 
 
 def test_the_flip_place_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):

@@ -140,14 +140,6 @@ def eval_policy(
     """Episodes of curriculum goals (50-success cap, per-goal timeout) with a trained policy."""
     if episodes < 1 or envs < 1:
         raise CubeError(f"--episodes and --envs must be at least 1, got {episodes} and {envs}")
-    limits = (("--flip-radius", flip_radius), ("--flip-square", flip_square),
-              ("--rotate-square", rotate_square), ("--square-first", square_first),
-              ("--square-radius", square_radius))  # fmt: skip
-    for name, value in limits:
-        if value is not None and value <= 0:
-            raise CubeError(f"{name} must be above 0, got {value}")
-    if square_first is not None and square_first > math.pi / 4:
-        raise CubeError(f"--square-first must be at most pi/4 (0.785) rad, got {square_first}")
     if temperature < 0:
         raise CubeError(f"--temperature must be at least 0, got {temperature}")
     if release_steps is not None and release_steps < 0:

@@ -66,6 +66,21 @@ def solve(
     max_recoveries: Annotated[
         int | None, typer.Option(min=1, help="recoveries allowed with --recover (default 10)")
     ] = None,
+    square_first: Annotated[
+        float | None,
+        typer.Option(
+            help="rad (at most pi/4): a rotation that would start with the cube farther than "
+            "this off square waits behind a square goal (turn the cube square), as in "
+            "eval policy (default: none)"
+        ),
+    ] = None,
+    square_radius: Annotated[
+        float | None,
+        typer.Option(
+            help="m: and a square goal counts as met only with the cube this near its rest "
+            "point (default: anywhere on the palm)"
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,
 ) -> None:
     """Solve a scrambled cube in simulation with the learned policy. Exit code 0 when
@@ -107,6 +122,7 @@ def solve(
     run = partial(
         solve_in_simulation, loaded, result, cube, seed, perturb, goal_timeout,
         on_frame=on_frame, pose_source=pose_source, recoveries=recoveries,
+        square_first=square_first, square_radius=square_radius,
     )  # fmt: skip
     report = run() if as_json else _solve_live(run, header)
     if pose_source is not None:
@@ -164,6 +180,8 @@ def _summary(report: SolveReport, video: Path | None) -> str:
             f"{report.drops} drops, {report.recoveries} recoveries, "
             f"{report.sim_seconds:.1f} s simulated, "
             f"{report.wall_seconds:.1f} s wall")  # fmt: skip
+    if report.square_goals:
+        line += f", {report.square_goals} square goals"
     return line + (f"; video {video}" if video is not None else "")
 
 

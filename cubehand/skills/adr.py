@@ -38,6 +38,12 @@ class AdrConfig(BaseModel):
         "count toward the boundary buffers; false: only episodes started on the open hand, "
         "as evaluations start, so that the restarts' own curriculum does not move the ranges",
     )
+    count_square_goals: bool = Field(
+        False,
+        description="whether met square goals (env.square_first) count toward an episode's "
+        "performance beside its successes; with square goals in front of rotations, "
+        "successes alone fall far below the thresholds and every range shrinks to nominal",
+    )
 
 
 @dataclass(frozen=True)

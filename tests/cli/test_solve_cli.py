@@ -45,6 +45,19 @@ def test_recover_tries_again_and_counts_it(capsys, weights):
     assert "1 recoveries" in capsys.readouterr().out
 
 
+def test_square_goals_go_before_rotations_when_asked(capsys, weights):
+    args = ["--cube", "locked", "--weights", str(weights), "--goal-timeout", "4", "--seed", "3"]
+    assert main(["solve", "--scramble", "U", *args, "--json"]) == 1
+    plain = json.loads(capsys.readouterr().out)
+    assert main(["solve", "--scramble", "U", *args, "--json", "--square-first", "1e-4"]) == 1
+    squared = json.loads(capsys.readouterr().out)
+    assert (plain["square_goals"], squared["square_goals"]) == (0, 0)  # none met in 4 steps
+    assert squared["failure"] == "timeout" and squared["subgoals_total"] == 1
+    assert main(["solve", "--scramble", "U", *args, "--square-first", "0.9"]) == 2
+    error = capsys.readouterr().err
+    assert "square_first=0.9" in error and "Traceback" not in error
+
+
 def test_a_solved_cube_needs_nothing(capsys, weights):
     assert main(["solve", "--scramble", "R R'", "--cube", "locked", "--weights", str(weights),
                  "--json"]) == 0  # fmt: skip
