@@ -28,6 +28,12 @@ def load_yaml_config(path: Path, schema: type[Model], error: type[CubeError] = C
     except yaml.YAMLError as fault:
         raise error(f"{path} is not valid YAML: {' '.join(str(fault).split())}") from None
     except ValidationError as fault:
-        first = fault.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise error(f"{path}: {where}: {first['msg']}") from None
+        where, _, message = first_fault(fault)
+        raise error(f"{path}: {where}: {message}") from None
+
+
+def first_fault(fault: ValidationError) -> tuple[str, object, str]:
+    """Where the first thing wrong sits (dotted, or ``(top level)``), its value, and why."""
+    first = fault.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    return where, first.get("input"), first["msg"]

@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 from safetensors.torch import load_file, save_file
 
+from cubehand.config_files import first_fault
 from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.goal_places import goal_places
@@ -126,9 +127,8 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     try:
         return EnvConfig.model_validate(settings)
     except ValidationError as fault:
-        first = fault.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise CubeError(f"evaluation setting {where}={first['input']!r}: {first['msg']}") from None
+        where, value, message = first_fault(fault)
+        raise CubeError(f"evaluation setting {where}={value!r}: {message}") from None
 
 
 def load_policy(path: Path) -> LoadedPolicy:
