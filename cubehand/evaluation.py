@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from safetensors.torch import load_file, save_file
 
 from cubehand.config_files import first_fault
+from cubehand.goal_starts import GoalStart, GoalStartRecorder
 from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.goal_places import goal_places
@@ -264,10 +265,12 @@ def evaluate_policy(
     n_envs: int = 8,
     on_episode: Callable[[], None] | None = None,
     temperature: float = 0.0,
+    goal_starts: list[GoalStart] | None = None,
 ) -> dict[str, Any]:
     """Run ``episodes`` episodes (the same number per environment) and summarise them;
     greedy actions, or drawn at ``temperature`` (see :class:`PolicyActor`) from a generator
-    seeded by ``seed``."""
+    seeded by ``seed``. Where ``goal_starts`` is a list, the counted episodes' goals are
+    added to it (:mod:`cubehand.goal_starts`)."""
     n_envs = max(1, min(n_envs, episodes))
     quota = [episodes // n_envs + (1 if i < episodes % n_envs else 0) for i in range(n_envs)]
     batch = BatchedCubeEnv(n_envs, config, ranges=ranges)
@@ -276,10 +279,14 @@ def evaluate_policy(
         obs = batch.reset(seed=EVAL_SEED_OFFSET + seed)
         generator = torch.Generator().manual_seed(EVAL_SEED_OFFSET + seed)
         actor = PolicyActor(policy, n_envs, temperature, generator if temperature else None)
+        recorder = None if goal_starts is None else GoalStartRecorder(batch.envs)
         while any(len(done) < want for done, want in zip(finished, quota, strict=True)):
             obs, _, terminated, truncated, infos = batch.step(actor.act(obs))
             done = np.logical_or(terminated, truncated)
             actor.after_step(done, infos)
+            if recorder is not None:
+                counted = [len(ended) < want for ended, want in zip(finished, quota, strict=True)]
+                recorder.after_step(infos, done, counted)
             for index in np.flatnonzero(done):
                 if len(finished[index]) < quota[index]:
                     finished[index].append(infos[index])
@@ -287,6 +294,8 @@ def evaluate_policy(
                         on_episode()
     finally:
         batch.close()
+    if recorder is not None:
+        goal_starts += recorder.starts
     return summarize([info for env in finished for info in env], config, seed) | {
         "temperature": temperature
     }

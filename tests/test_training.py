@@ -192,7 +192,14 @@ def test_cli_evaluates_from_displaced_starts_and_rejects_impossible_ones(
     assert result["start_offset"] == 0.02 and result["start_yaw"] == 0.3
     assert main(args + ["--start-offset", "0.05"]) == 2
     error = capsys.readouterr().err
-    assert "--start-offset must lie in [0, 0.04] m" in error and "Traceback" not in error
+    message = "evaluation setting start_offset=0.05: Input should be less than or equal to 0.04"
+    assert message in error and "Traceback" not in error
+    assert main(args + ["--start-yaw", "-0.1"]) == 2
+    assert "evaluation setting start_yaw=-0.1: Input should be greater than or equal to 0" in (
+        capsys.readouterr().err
+    )
+    assert main(args + ["--release-steps", "-1"]) == 2
+    assert "evaluation setting release_steps=-1" in capsys.readouterr().err
 
 
 def test_evaluations_can_drop_the_cube_displaced():

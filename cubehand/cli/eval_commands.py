@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -18,7 +17,7 @@ from cubehand.evaluation import (
     load_policy,
     physics_ranges,
 )
-from cubehand.sim.env import MAX_START_OFFSET
+from cubehand.goal_starts import GoalStart, goal_start_records, goal_starts_markdown
 from cubehand.sim.perturbations import PerturbationName
 from cubehand.sim.scene import CubeModel
 from cubehand.solver.errors import CubeError
@@ -135,6 +134,13 @@ def eval_policy(
             "with logits divided by this (1: as in training), seeded by --seed"
         ),
     ] = 0.0,
+    goal_starts: Annotated[
+        Path | None,
+        typer.Option(
+            help="write a Markdown report here of where each goal started and whether it was "
+            "met, by what came before it (and the goals themselves as JSON beside it)"
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Episodes of curriculum goals (50-success cap, per-goal timeout) with a trained policy."""
@@ -142,13 +148,6 @@ def eval_policy(
         raise CubeError(f"--episodes and --envs must be at least 1, got {episodes} and {envs}")
     if temperature < 0:
         raise CubeError(f"--temperature must be at least 0, got {temperature}")
-    if release_steps is not None and release_steps < 0:
-        raise CubeError(f"--release-steps must be at least 0, got {release_steps}")
-    if not (0.0 <= start_offset <= MAX_START_OFFSET and 0.0 <= start_yaw <= math.pi):
-        raise CubeError(
-            f"--start-offset must lie in [0, {MAX_START_OFFSET}] m and --start-yaw in [0, pi] "
-            f"rad, got {start_offset} and {start_yaw}"
-        )
     policy, trained = load_policy(weights)
     ranges = physics_ranges(physics)
     # Settings given on the command line replace the trained ones; the rest stay as trained.
@@ -165,13 +164,23 @@ def eval_policy(
         trained, cube, perturbation=perturb, goal_timeout=goal_timeout,
         rotate_probability=ROTATE_PROBABILITY[goals], **overrides,
     )  # fmt: skip
+    if goal_starts is not None and not goal_starts.parent.is_dir():
+        raise CubeError(f"--goal-starts: no folder {goal_starts.parent}")
+    starts: list[GoalStart] | None = None if goal_starts is None else []
     progress = counting_progress("episodes")
     with progress:
         task = progress.add_task("eval", total=episodes)
         result = evaluate_policy(
             policy, config, episodes, seed, ranges, n_envs=envs,
             on_episode=lambda: progress.advance(task), temperature=temperature,
+            goal_starts=starts,
         )  # fmt: skip
+    if goal_starts is not None and starts is not None:
+        title = f"Goal starts: {weights.name}, {cube} cube, {physics} physics, seed {seed}"
+        goal_starts.write_text(goal_starts_markdown(starts, title))
+        records = goal_start_records(starts)
+        goal_starts.with_suffix(".json").write_text(json.dumps(records, indent=1) + "\n")
+        result["goal_starts"] = str(goal_starts)
     result |= {"physics": physics, "perturb": perturb, "goals": goals, "weights": str(weights),
                "memory_per_goal": config.memory_per_goal, "start_offset": start_offset,
                "start_yaw": start_yaw, "release_pose": config.release_pose,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import gymnasium as gym
 import mujoco
@@ -300,6 +300,15 @@ class EnvConfig(BaseModel):
         if not 0.0 <= low <= high <= 1.0:
             raise ValueError(f"restart_blend must satisfy 0 <= low <= high <= 1, got {value}")
         return value
+
+
+class CubePlacement(NamedTuple):
+    """Where the cube lies on the palm, in the hand's frame."""
+
+    offset: float  # m from its start place (where the start pose holds it), in the palm plane
+    yaw: float  # rad off square with the hand about the palm normal (0 to pi/4)
+    tilt: float  # rad between the face most nearly up and the palm normal
+    speed: float  # rad/s the cube turns
 
 
 class CubeEnv(gym.Env):
@@ -866,6 +875,17 @@ class CubeEnv(gym.Env):
 
     def _model_up(self) -> str:
         return up_face(self._hand.T @ self.data.xmat[self._core].reshape(3, 3))
+
+    def cube_placement(self) -> CubePlacement:
+        """Where the cube lies on the palm now (as of the last step or reset)."""
+        cube = self._cube_in_hand()
+        offset = self._cube_in_palm() - self._start_place
+        return CubePlacement(
+            offset=float(np.linalg.norm(offset[:2])),
+            yaw=float(yaw_off_square(cube)),
+            tilt=float(face_tilt(cube, up_face(cube))),
+            speed=float(np.linalg.norm(self.data.qvel[self.scene.cube_dof][3:6])),
+        )
 
     def _new_tracker(self) -> FaceTracker:
         """A tracker whose moves name the cube faces that the model's hinges turn."""

@@ -542,6 +542,20 @@ def test_the_cube_can_start_moved_and_turned_on_the_palm_and_follows_the_seed():
     assert np.allclose(moved._cube_in_palm(), plain._cube_in_palm())
 
 
+def test_cube_placement_reads_the_offset_from_the_start_place_and_the_yaw_off_square():
+    env = CubeEnv(EnvConfig(scene=SceneConfig(cube="full"), start_yaw=0.6))
+    env.reset(seed=3)
+    placement = env.cube_placement()
+    offset = env._cube_in_palm() - env._start_place
+    assert np.isclose(placement.offset, np.linalg.norm(offset[:2]))
+    assert np.isclose(placement.yaw, yaw_off_square(env._cube_in_hand()))
+    assert np.degrees(placement.yaw) >= 10.0  # this seed drops the cube well off square
+    assert placement.tilt < 0.1 and placement.speed < 0.5  # flat on the palm, settled
+    env.start_spread = 0.0  # the usual place: square with the hand
+    env.reset(seed=3)
+    assert env.cube_placement().yaw < 0.02
+
+
 def test_centre_weight_adds_the_cube_distance_beyond_the_palm_radius_to_the_goal_distance():
     config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", palm_radius=0.01,
                        centre_weight=10.0)  # fmt: skip

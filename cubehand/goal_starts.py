@@ -1,0 +1,176 @@
+"""Where each goal of an evaluation started, and whether it was met.
+
+A rotation is met from the cube's usual place and rarely after a flip; this module says why
+in numbers. During an evaluation it reads, as each goal starts (after the hand has opened
+between goals), where the cube lies on the palm (:class:`~cubehand.sim.env.CubePlacement`)
+and what came before the goal, then marks the goal met or failed. Only the goals of the
+episodes that the evaluation counts are kept. The Markdown report gives each goal kind's
+success by what came before it, and by how far off its place and off square the cube started.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from cubehand.sim.env import CubeEnv, CubePlacement
+
+#: mm from the start place, the edges of the report's offset bins (the last is open).
+OFFSET_EDGES_MM = (0.0, 10.0, 20.0, 30.0, 45.0)
+#: degrees off square, the edges of the report's yaw bins (the last runs to 45).
+YAW_EDGES_DEG = (0.0, 5.0, 15.0, 30.0)
+
+
+@dataclass(frozen=True)
+class GoalStart:
+    """One goal: what came before it, where the cube lay as it started, how it ended."""
+
+    kind: str
+    before: str  # start (a fresh episode), or the kind of the goal met before it
+    direction: str | None  # cw or ccw for a rotation
+    offset_mm: float
+    yaw_deg: float
+    tilt_deg: float
+    speed: float  # rad/s
+    met: bool
+    failure: str | None  # why the episode ended at this goal (None where it was met)
+
+
+@dataclass
+class _Open:
+    """A goal under way: its start, waiting for its end."""
+
+    kind: str
+    before: str
+    direction: str | None
+    placement: CubePlacement
+    attempts: int
+
+
+class GoalStartRecorder:
+    """Follows a batch of environments through an evaluation (call :meth:`after_step` after
+    each batched step, with the infos of episodes that ended before their reset)."""
+
+    def __init__(self, envs: Sequence[CubeEnv]) -> None:
+        self.envs = envs
+        self.starts: list[GoalStart] = []
+        self._episodes: list[list[GoalStart]] = [[] for _ in envs]
+        self._open: list[_Open | None] = [self._open_goal(env, "start", 1) for env in envs]
+
+    def after_step(
+        self, infos: Sequence[Mapping[str, Any]], done: np.ndarray, counted: Sequence[bool]
+    ) -> None:
+        """Close the goals that ended at this step and open the next ones; ``counted[i]``:
+        whether environment ``i``'s episode that just ended counts (ignored where not done)."""
+        for index, info in enumerate(infos):
+            attempts = sum(info["attempts"].values())
+            current = self._open[index]
+            if done[index]:
+                if current is not None:
+                    failure = info["failure"]
+                    self._episodes[index].append(_close(current, failure is None, failure))
+                if counted[index]:
+                    self.starts += self._episodes[index]
+                self._episodes[index] = []
+                self._open[index] = self._open_goal(self.envs[index], "start", 1)
+            elif current is not None and attempts > current.attempts:
+                self._episodes[index].append(_close(current, True, None))
+                before = str(info["sequel"]).split(">")[0]  # the kind just met
+                self._open[index] = self._open_goal(self.envs[index], before, attempts)
+
+    @staticmethod
+    def _open_goal(env: CubeEnv, before: str, attempts: int) -> _Open | None:
+        if env.goal is None:
+            return None
+        return _Open(
+            kind=env.goal.kind,
+            before=before,
+            direction=env.goal.direction if env.goal.kind == "rotate" else None,
+            placement=env.cube_placement(),
+            attempts=attempts,
+        )
+
+
+def _close(goal: _Open, met: bool, failure: str | None) -> GoalStart:
+    place = goal.placement
+    return GoalStart(
+        kind=goal.kind, before=goal.before, direction=goal.direction,
+        offset_mm=1000.0 * place.offset, yaw_deg=float(np.degrees(place.yaw)),
+        tilt_deg=float(np.degrees(place.tilt)), speed=place.speed,
+        met=met, failure=None if met else failure,
+    )  # fmt: skip
+
+
+def goal_start_records(starts: Iterable[GoalStart]) -> list[dict[str, Any]]:
+    """The goals as plain dictionaries (for JSON)."""
+    return [asdict(start) for start in starts]
+
+
+def distinct_places(starts: Iterable[GoalStart]) -> int:
+    """How many different places (to 0.1 mm and 0.1 degrees) the goals started from."""
+    return len({(round(s.offset_mm, 1), round(s.yaw_deg, 1)) for s in starts})
+
+
+def _met_of(starts: Sequence[GoalStart]) -> str:
+    return f"{sum(s.met for s in starts)}/{len(starts)}" if starts else "-"
+
+
+def _median(values: Sequence[float]) -> str:
+    return f"{statistics.median(values):.1f}" if values else "-"
+
+
+def _bin_labels(edges: Sequence[float], last: str) -> list[str]:
+    labels = [f"{lo:g}-{hi:g}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    return [*labels, last]
+
+
+def _bin_of(value: float, edges: Sequence[float]) -> int:
+    return max(0, int(np.searchsorted(edges, value, side="right")) - 1)
+
+
+def goal_starts_markdown(starts: Sequence[GoalStart], title: str) -> str:
+    """Each goal kind's success by what came before it and by where the cube started."""
+    lines = [f"# {title}", "", f"{len(starts)} goals. Offsets are mm from the cube's start "
+             "place in the palm plane, yaws degrees off square with the hand, both read as "
+             "the goal starts (after the hand has opened between goals).", ""]  # fmt: skip
+    lines += ["Greedy actions on fixed physics repeat: goals that start from the same place "
+              "(to 0.1 mm and 0.1 degrees) are one trajectory, counted under *distinct*.", "",
+              "| goal | met | distinct | offset met / missed | yaw met / missed | tilt "
+              "| ended by |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+    sequels = sorted({(s.kind, s.before) for s in starts})
+    for kind, before in sequels:
+        group = [s for s in starts if s.kind == kind and s.before == before]
+        met = [s for s in group if s.met]
+        missed = [s for s in group if not s.met]
+        endings: dict[str, int] = {}
+        for s in missed:
+            endings[str(s.failure)] = endings.get(str(s.failure), 0) + 1
+        ended = ", ".join(f"{name} {count}" for name, count in sorted(endings.items())) or "-"
+        lines.append(
+            f"| {before} > {kind} | {_met_of(group)} | {distinct_places(group)} "
+            f"| {_median([s.offset_mm for s in met])} / {_median([s.offset_mm for s in missed])} "
+            f"| {_median([s.yaw_deg for s in met])} / {_median([s.yaw_deg for s in missed])} "
+            f"| {_median([s.tilt_deg for s in group])} | {ended} |"
+        )
+    befores = sorted({s.before for s in starts})
+    for field, edges, unit, last in (
+        ("offset_mm", OFFSET_EDGES_MM, "mm off the start place", f">{OFFSET_EDGES_MM[-1]:g}"),
+        ("yaw_deg", YAW_EDGES_DEG, "degrees off square", f"{YAW_EDGES_DEG[-1]:g}-45"),
+    ):
+        labels = _bin_labels(edges, last)
+        for kind in sorted({s.kind for s in starts}):
+            lines += ["", f"{kind} goals met by {unit} at their start (columns) and what came "
+                      "before (rows):", "", "| before | " + " | ".join(labels) + " |",
+                      "|---|" + "---|" * len(labels)]  # fmt: skip
+            for before in befores:
+                group = [s for s in starts if s.kind == kind and s.before == before]
+                if not group:
+                    continue
+                cells = [[s for s in group if _bin_of(getattr(s, field), edges) == b]
+                         for b in range(len(labels))]  # fmt: skip
+                lines.append(f"| {before} | " + " | ".join(_met_of(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
