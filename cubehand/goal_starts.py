@@ -1,7 +1,7 @@
 """Where each goal of an evaluation started, and whether it was met.
 
-A rotation is met from the cube's usual place and rarely after a flip; this module says why
-in numbers. During an evaluation it reads, as each goal starts (after the hand has opened
+A rotation is met from the cube's usual place and rarely after a flip; this module measures
+where goals start and which are met. During an evaluation it reads, as each goal starts (after the hand has opened
 between goals), where the cube lies on the palm (:class:`~cubehand.sim.env.CubePlacement`)
 and what came before the goal, then marks the goal met or failed. Only the goals of the
 episodes that the evaluation counts are kept. The Markdown report gives each goal kind's
