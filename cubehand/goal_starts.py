@@ -1,9 +1,10 @@
 """Where each goal of an evaluation started, and whether it was met.
 
 A rotation is met from the cube's usual place and rarely after a flip; this module measures
-where goals start and which are met. During an evaluation it reads, as each goal starts (after the hand has opened
-between goals), where the cube lies on the palm (:class:`~cubehand.sim.env.CubePlacement`)
-and what came before the goal, then marks the goal met or failed. Only the goals of the
+where goals start and which are met. During an evaluation it reads, as each goal starts
+(after the hand has opened between goals), where the cube lies on the palm
+(:class:`~cubehand.sim.env.CubePlacement`) and what came before the goal, then marks the
+goal met or failed. Only the goals of the
 episodes that the evaluation counts are kept. The Markdown report gives each goal kind's
 success by what came before it, and by how far off its place and off square the cube started.
 """
@@ -11,6 +12,7 @@ success by what came before it, and by how far off its place and off square the 
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -146,9 +148,7 @@ def goal_starts_markdown(starts: Sequence[GoalStart], title: str) -> str:
         group = [s for s in starts if s.kind == kind and s.before == before]
         met = [s for s in group if s.met]
         missed = [s for s in group if not s.met]
-        endings: dict[str, int] = {}
-        for s in missed:
-            endings[str(s.failure)] = endings.get(str(s.failure), 0) + 1
+        endings = Counter(str(s.failure) for s in missed)
         ended = ", ".join(f"{name} {count}" for name, count in sorted(endings.items())) or "-"
         lines.append(
             f"| {before} > {kind} | {_met_of(group)} | {distinct_places(group)} "
