@@ -175,6 +175,9 @@ def test_cli_train_and_eval(capsys, config_file, tmp_path):
     assert sum(tried for _, tried in result["start_yaws"].values()) == 2  # by degrees off square
     assert main(args + ["--face-order", "hand"]) == 0
     assert json.loads(capsys.readouterr().out)["face_order"] == "hand"
+    assert result["face_angle_origin"] == "model"  # as trained
+    assert main(args + ["--face-angle-origin", "goal"]) == 0
+    assert json.loads(capsys.readouterr().out)["face_angle_origin"] == "goal"
     assert main(["train", "policy", "--config", str(tmp_path / "none.yaml")]) == 2
     assert "does not exist" in capsys.readouterr().err
 

@@ -65,6 +65,14 @@ def eval_policy(
             "to its start orientation (env.face_order; default: as trained)"
         ),
     ] = None,
+    face_angle_origin: Annotated[
+        Literal["model", "goal"] | None,
+        typer.Option(
+            help="what the observed face angles are measured from: the model's hinge zero, or "
+            "the aligned angles as each goal starts (every goal then reads like a first goal) "
+            "(env.face_angle_origin; default: as trained)"
+        ),
+    ] = None,
     start_offset: Annotated[
         float,
         typer.Option(
@@ -152,7 +160,8 @@ def eval_policy(
     ranges = physics_ranges(physics)
     # Settings given on the command line replace the trained ones; the rest stay as trained.
     given = {"release_steps": release_steps, "release_pose": release_pose,
-             "face_order": face_order, "memory_per_goal": memory_per_goal,
+             "face_order": face_order, "face_angle_origin": face_angle_origin,
+             "memory_per_goal": memory_per_goal,
              "flip_radius": flip_radius, "flip_square": flip_square,
              "rotate_square": rotate_square, "square_first": square_first,
              "square_radius": square_radius, "place_origin": place_origin}  # fmt: skip
@@ -184,7 +193,8 @@ def eval_policy(
     result |= {"physics": physics, "perturb": perturb, "goals": goals, "weights": str(weights),
                "memory_per_goal": config.memory_per_goal, "start_offset": start_offset,
                "start_yaw": start_yaw, "release_pose": config.release_pose,
-               "face_order": config.face_order, "flip_radius": config.flip_radius,
+               "face_order": config.face_order, "face_angle_origin": config.face_angle_origin,
+               "flip_radius": config.flip_radius,
                "flip_square": config.flip_square, "rotate_square": config.rotate_square,
                "square_first": config.square_first, "square_radius": config.square_radius,
                "place_origin": config.place_origin}  # fmt: skip
