@@ -190,14 +190,10 @@ def eval_policy(
         records = goal_start_records(starts)
         goal_starts.with_suffix(".json").write_text(json.dumps(records, indent=1) + "\n")
         result["goal_starts"] = str(goal_starts)
+    # Every setting the command line can override is reported as the evaluation ran it.
     result |= {"physics": physics, "perturb": perturb, "goals": goals, "weights": str(weights),
-               "memory_per_goal": config.memory_per_goal, "start_offset": start_offset,
-               "start_yaw": start_yaw, "release_pose": config.release_pose,
-               "face_order": config.face_order, "face_angle_origin": config.face_angle_origin,
-               "flip_radius": config.flip_radius,
-               "flip_square": config.flip_square, "rotate_square": config.rotate_square,
-               "square_first": config.square_first, "square_radius": config.square_radius,
-               "place_origin": config.place_origin}  # fmt: skip
+               "start_offset": start_offset, "start_yaw": start_yaw,
+               **{name: getattr(config, name) for name in given}}  # fmt: skip
     if as_json:
         print(json.dumps(result))
         return
