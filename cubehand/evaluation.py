@@ -108,8 +108,9 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
         scene = SceneConfig(cube=cube)  # type: ignore[arg-type]
     scene = scene.model_copy(update={"perturbation": updates.pop("perturbation", None)})
     # Evaluations end an episode at its first goal timeout, whatever training allowed, start
-    # with the cube where it settles by itself on the open hand (never from a recorded goal
-    # pose; displaced only where ``updates`` ask for it, as ``eval policy --start-offset``)
+    # with the cube where it settles by itself on the open hand, its faces at their zero
+    # (never from a recorded goal pose; displaced or with its faces turned only where
+    # ``updates`` ask for it, as ``eval policy --start-offset``, ``--start-face-turns``)
     # and draw flips in all four directions (a training probe may have left some out).
     # A goal is judged with the cube anywhere on the palm (the default ``palm_radius``),
     # however near its place training asked for it, unless ``updates`` ask for a flip place
@@ -119,6 +120,7 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     # (``release_steps``) as it did in training.
     fixed = {
         "timeouts_allowed": 0, "start_offset": 0.0, "start_yaw": 0.0, "goal_restarts": 0.0,
+        "start_face_turns": False,
         "flip_directions": FLIP_DIRECTIONS,
         "palm_radius": EnvConfig.model_fields["palm_radius"].default, "centre_weight": 0.0,
         "square_weight": 0.0, "flip_radius": None, "flip_square": None, "rotate_square": None,

@@ -193,6 +193,9 @@ def test_cli_evaluates_from_displaced_starts_and_rejects_impossible_ones(
     assert main(args + ["--start-offset", "0.02", "--start-yaw", "0.3"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["start_offset"] == 0.02 and result["start_yaw"] == 0.3
+    assert result["start_face_turns"] is False
+    assert main(args + ["--start-face-turns"]) == 0
+    assert json.loads(capsys.readouterr().out)["start_face_turns"] is True
     assert main(args + ["--start-offset", "0.05"]) == 2
     error = capsys.readouterr().err
     message = "evaluation setting start_offset=0.05: Input should be less than or equal to 0.04"

@@ -84,6 +84,14 @@ def eval_policy(
         float,
         typer.Option(help="rad: and turned about the palm normal up to this much (at most pi)"),
     ] = 0.0,
+    start_face_turns: Annotated[
+        bool,
+        typer.Option(
+            help="start each face hinge at a random whole number of quarter turns (the cube "
+            "unchanged), so face angles seen from the model's zero start where a rotation "
+            "leaves them"
+        ),
+    ] = False,
     flip_radius: Annotated[
         float | None,
         typer.Option(
@@ -167,6 +175,7 @@ def eval_policy(
              "square_radius": square_radius, "place_origin": place_origin}  # fmt: skip
     overrides: dict[str, int | bool | float | str] = {
         "start_offset": start_offset, "start_yaw": start_yaw,
+        "start_face_turns": start_face_turns,
         **{name: value for name, value in given.items() if value is not None},
     }  # fmt: skip
     config = evaluation_env(
@@ -193,6 +202,7 @@ def eval_policy(
     # Every setting the command line can override is reported as the evaluation ran it.
     result |= {"physics": physics, "perturb": perturb, "goals": goals, "weights": str(weights),
                "start_offset": start_offset, "start_yaw": start_yaw,
+               "start_face_turns": start_face_turns,
                **{name: getattr(config, name) for name in given}}  # fmt: skip
     if as_json:
         print(json.dumps(result))

@@ -47,6 +47,7 @@ from cubehand.sim.hand_frame import (
     up_face,
     yaw_off_square,
 )
+from cubehand.sim.layer_switch import SwitchedLayers
 from cubehand.sim.perturbations import PerturbationDriver
 from cubehand.sim.randomization import (
     PARAMETERS,
@@ -242,6 +243,13 @@ class EnvConfig(BaseModel):
         description="the cube is dropped turned about the palm normal by an angle uniform "
         "in [-start_yaw, start_yaw] (rad; training, and `eval policy --start-yaw`)",
     )  # fmt: skip
+    start_face_turns: bool = Field(
+        False,
+        description="each face hinge starts at a random whole number of quarter turns "
+        "(uniform over 0-3; the cube's state and look are unchanged), so that the face angles "
+        "that face_angle_origin model shows at a goal's start are not always zero, as they "
+        "are not after a rotation (training, and `eval policy --start-face-turns`)",
+    )
     goal_restarts: float = Field(
         0.0, ge=0, le=1,
         description="training only: the probability that an episode starts from the hand and "
@@ -416,6 +424,12 @@ class CubeEnv(gym.Env):
         self.state: CubeState = options.get("state", CubeState.solved())
         self._set_anchor(Orientation.identity())
         paint_in_model(model, self.state, self.anchor)
+        if self.config.start_face_turns:
+            self._turn_faces_at_start(model)
+        if isinstance(self.scene.mechanism, SwitchedLayers):
+            # Lock every centre at its angle now: a lock left at an earlier episode's angle
+            # would read as a twisting load at the first step and let a layer go.
+            self.scene.mechanism.reset(model, self.data)
         mujoco.mj_forward(model, self.data)
         restart = self._draw_goal_pose()
         self.restart_share = None
@@ -471,6 +485,17 @@ class CubeEnv(gym.Env):
         self._shaping_centre = self._scaled(rest_ctrl(self.scene)) if flat else 0.0
         self._potential = self._pose_potential()
         return self._observe(), self._info(None)
+
+    def _turn_faces_at_start(self, model: mujoco.MjModel) -> None:
+        """Set each hinge to a random whole number of quarter turns (``start_face_turns``)
+        with the cube showing the same state: the locked cube's top layer carries its
+        stickers, so they are painted turned back by as much."""
+        turns = self.np_random.integers(0, 4, len(self.scene.hinge_qpos))
+        self.data.qpos[self.scene.hinge_qpos] = turns * QUARTER
+        if self.scene.config.cube == "locked" and turns[0]:
+            # The hinge at +k quarter turns has turned the layer counter-clockwise k times.
+            unturned = self.state.apply((Move("U", int(turns[0])),))
+            paint_in_model(model, unturned, self.anchor)
 
     def _displace_cube(self) -> None:
         """Move and turn the cube above the palm before it settles (``start_offset``,

@@ -21,7 +21,7 @@ from cubehand.sim.hand_frame import (
 from cubehand.sim.randomization import PARAMETERS
 from cubehand.sim.scene import SceneConfig
 from cubehand.sim.start_yaws import start_yaw_key
-from cubehand.sim.stepping import rest_ctrl, settle
+from cubehand.sim.stepping import control_step, rest_ctrl, settle
 from cubehand.skills.scheduler import schedule_minimal
 from cubehand.solver.facelets import FACE_NORMALS
 from cubehand.solver.moves import parse_moves
@@ -482,6 +482,55 @@ def test_face_angles_are_observed_from_the_model_zero_or_from_the_goal_start(ori
                                                     else -np.pi / 2))  # fmt: skip
 
 
+@pytest.mark.parametrize("cube", ["full", "locked"])
+def test_faces_can_start_at_random_quarter_turns_with_the_cube_unchanged(cube):
+    config = EnvConfig(scene=SceneConfig(cube=cube), start_pose="flat",
+                       rotate_probability=1.0, start_face_turns=True)  # fmt: skip
+    env = CubeEnv(config)
+    starts = []
+    for seed in range(4):
+        obs, _ = env.reset(seed=seed)
+        angles = env._cube_angles()
+        turns = angles / (np.pi / 2)
+        assert np.allclose(turns, np.round(turns), atol=0.02)  # held at quarter turns
+        starts.append(tuple(np.round(turns).astype(int)))
+        # The cube is as it was: solved, looking solved, no move counted.
+        assert env.state.is_solved() and env.moves == []
+        assert read_facelets(env.scene.model, env.data) == CubeState.solved().facelets
+        # Seen from the model's zero, the face angles read the turns.
+        assert np.allclose(obs["face_angles"][:6], np.sin(angles), atol=0.1)
+    assert any(any(start) for start in starts)  # some face started turned
+    env.reset(seed=2)
+    assert tuple(np.round(env._cube_angles() / (np.pi / 2)).astype(int)) == starts[2]
+    # Goals are met from turned faces as from aligned ones, one after another.
+    for count in (1, 2):
+        info, _ = _turn_top_to_goal(env)
+        assert info["successes"] == count and info["failure"] is None
+    assert env.state == CubeState.solved().apply(tuple(parse_moves(" ".join(info["moves"]))))
+
+
+def test_a_reset_after_a_turned_face_keeps_every_layer_locked_as_the_cube_settles(monkeypatch):
+    import cubehand.sim.env as env_module
+
+    env = CubeEnv(EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat",
+                            rotate_probability=1.0))  # fmt: skip
+    env.reset(seed=3)
+    info, _ = _turn_top_to_goal(env)
+    assert info["successes"] == 1  # the top face's lock now holds it a quarter turn round
+    locked = []
+
+    def watched_settle(scene, data, seconds=1.5):
+        for _ in range(int(round(seconds / scene.config.control_dt))):
+            control_step(scene, data, rest_ctrl(scene))
+            locked.append(bool(data.eq_active.all()))
+
+    monkeypatch.setattr(env_module, "settle", watched_settle)
+    env.reset(seed=4)
+    # The locks hold the new episode's angles from its first step: no layer lets go.
+    assert locked and all(locked)
+    assert np.allclose(env._cube_angles(), 0.0, atol=1e-3) and env.moves == []
+
+
 def test_after_a_goal_the_hand_opens_and_the_next_goal_starts_afresh():
     config = EnvConfig(scene=SceneConfig(cube="full"), start_pose="mid", release_steps=12,
                        rotate_probability=1.0)  # fmt: skip
@@ -750,9 +799,11 @@ def test_evaluations_drop_the_training_start_spread_and_keep_the_release():
     from cubehand.evaluation import evaluation_env
 
     config = EnvConfig(start_offset=0.02, start_yaw=0.5, release_steps=10, goal_restarts=0.5,
-                       palm_radius=0.02)  # fmt: skip
+                       palm_radius=0.02, start_face_turns=True)  # fmt: skip
     evaluated = evaluation_env(config, "full")
     assert evaluated.start_offset == 0.0 and evaluated.start_yaw == 0.0
+    assert not evaluated.start_face_turns
+    assert evaluation_env(config, "full", start_face_turns=True).start_face_turns
     assert evaluated.palm_radius == EnvConfig().palm_radius == 0.08
     assert (
         evaluation_env(config.model_copy(update={"square_weight": 1.0}), "full").square_weight == 0
