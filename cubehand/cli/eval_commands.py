@@ -173,11 +173,13 @@ def eval_policy(
              "flip_radius": flip_radius, "flip_square": flip_square,
              "rotate_square": rotate_square, "square_first": square_first,
              "square_radius": square_radius, "place_origin": place_origin}  # fmt: skip
+    # Where episodes start: always set (evaluations start undisplaced unless asked).
+    start_settings = {"start_offset": start_offset, "start_yaw": start_yaw,
+                      "start_face_turns": start_face_turns}  # fmt: skip
     overrides: dict[str, int | bool | float | str] = {
-        "start_offset": start_offset, "start_yaw": start_yaw,
-        "start_face_turns": start_face_turns,
+        **start_settings,
         **{name: value for name, value in given.items() if value is not None},
-    }  # fmt: skip
+    }
     config = evaluation_env(
         trained, cube, perturbation=perturb, goal_timeout=goal_timeout,
         rotate_probability=ROTATE_PROBABILITY[goals], **overrides,
@@ -201,9 +203,7 @@ def eval_policy(
         result["goal_starts"] = str(goal_starts)
     # Every setting the command line can override is reported as the evaluation ran it.
     result |= {"physics": physics, "perturb": perturb, "goals": goals, "weights": str(weights),
-               "start_offset": start_offset, "start_yaw": start_yaw,
-               "start_face_turns": start_face_turns,
-               **{name: getattr(config, name) for name in given}}  # fmt: skip
+               **start_settings, **{name: getattr(config, name) for name in given}}  # fmt: skip
     if as_json:
         print(json.dumps(result))
         return

@@ -18,6 +18,7 @@ import mujoco
 import numpy as np
 
 from cubehand.sim.cube_geometry import cubelets
+from cubehand.sim.cube_mechanism import reset_mechanism
 from cubehand.sim.cube_reader import is_dropped, paint_state
 from cubehand.sim.layer_switch import SwitchedLayers
 from cubehand.sim.scene import CUBE_REST, CUBE_START, Scene
@@ -101,8 +102,7 @@ class PoseSampler:
         data.qpos[scene.cube_qpos] = [*CUBE_START, *quat]
         up_face = orientation.face_at("U")
         data.qpos[scene.hinge_qpos] = QUARTER * rng.integers(4, size=len(scene.faces))
-        if isinstance(scene.mechanism, SwitchedLayers):
-            scene.mechanism.reset(model, data)  # nothing of the last episode carries over
+        reset_mechanism(scene.mechanism, model, data)  # nothing of the last episode carries over
         turned = self._layer_to_turn(rng, up_face)
         angle = rng.uniform(-np.pi / 4, np.pi / 4) if rng.random() < 0.6 else 0.0
         self._turn_layer(turned, angle)

@@ -19,3 +19,14 @@ def cube_mechanism(model: mujoco.MjModel, params: CubeParams) -> CubeMechanism |
         assert params.weld_breakaway is not None
         return SwitchedLayers.from_model(model, params.weld_release, params.weld_breakaway)
     return LayerWelds.of(model, params)
+
+
+def reset_mechanism(
+    mechanism: CubeMechanism | None, model: mujoco.MjModel, data: mujoco.MjData
+) -> None:
+    """Before the first step of an episode (or after hinge angles were set by hand): make a
+    switched-layer cube rigid with each centre locked at its angle in ``data``
+    (:meth:`SwitchedLayers.reset`), so that no lock or shown layer of an earlier episode
+    carries over. Other mechanisms have no such reset."""
+    if isinstance(mechanism, SwitchedLayers):
+        mechanism.reset(model, data)

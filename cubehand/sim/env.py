@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cubehand.sim.constants import FINGERTIP_SITES, JOINT_NAMES
 from cubehand.sim.cube_frame import paint_in_model, reanchor_up, symmetric_pose, up_symmetry
+from cubehand.sim.cube_mechanism import reset_mechanism
 from cubehand.sim.cube_reader import is_dropped
 from cubehand.sim.face_tracker import QUARTER, FaceTracker
 from cubehand.sim.goal_pose import GoalPose, blend_poses
@@ -47,7 +48,6 @@ from cubehand.sim.hand_frame import (
     up_face,
     yaw_off_square,
 )
-from cubehand.sim.layer_switch import SwitchedLayers
 from cubehand.sim.perturbations import PerturbationDriver
 from cubehand.sim.randomization import (
     PARAMETERS,
@@ -426,10 +426,9 @@ class CubeEnv(gym.Env):
         paint_in_model(model, self.state, self.anchor)
         if self.config.start_face_turns:
             self._turn_faces_at_start(model)
-        if isinstance(self.scene.mechanism, SwitchedLayers):
-            # Lock every centre at its angle now: a lock left at an earlier episode's angle
-            # would read as a twisting load at the first step and let a layer go.
-            self.scene.mechanism.reset(model, self.data)
+        # Lock every centre at its angle now: a lock left at an earlier episode's angle
+        # would read as a twisting load at the first step and let a layer go.
+        reset_mechanism(self.scene.mechanism, model, self.data)
         mujoco.mj_forward(model, self.data)
         restart = self._draw_goal_pose()
         self.restart_share = None
