@@ -113,8 +113,9 @@ class TrainConfig(BaseModel):
     flip_place: FlipPlaceConfig | None = Field(
         None,
         description="tighten, as flips succeed, the place where a flip counts as met: the cube "
-        "near its rest point and square with the hand, and rotations square with "
-        "square_rotations (cubehand.skills.flip_place); null: goals judged as configured",
+        "near its place and square with the hand, rotations square with square_rotations "
+        "and near their place with place_rotations (cubehand.skills.flip_place); null: goals "
+        "judged as configured",
     )
     square_place: SquarePlaceConfig | None = Field(
         None,
@@ -272,8 +273,10 @@ class TrainingRun:
         if self.flip_place is not None:  # otherwise the env config's flip place stands
             place = self.flip_place
             values |= {"flip_radius": place.radius, "flip_square": place.square}
-            if "rotate" in place.kinds:
+            if place.config.square_rotations:
                 values["rotate_square"] = place.square
+            if place.config.place_rotations:
+                values["rotate_radius"] = place.radius
         if self.square_place is not None:
             values["square_radius"] = self.square_place.radius
         for env in self.env.envs:

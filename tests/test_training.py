@@ -584,13 +584,12 @@ def test_cli_evaluates_with_drawn_actions_and_a_strict_flip_place(capsys, config
             "--json"]  # fmt: skip
     assert main(args + ["--temperature", "1"]) == 0
     assert json.loads(capsys.readouterr().out)["temperature"] == 1.0
-    assert (
-        main(args + ["--flip-radius", "0.02", "--flip-square", "0.2", "--rotate-square", "0.1"])
-        == 0
-    )
+    strictly = ["--flip-radius", "0.02", "--flip-square", "0.2", "--rotate-square", "0.1",
+                "--rotate-radius", "0.03"]  # fmt: skip
+    assert main(args + strictly) == 0
     strict = json.loads(capsys.readouterr().out)
     assert (strict["flip_radius"], strict["flip_square"]) == (0.02, 0.2)
-    assert strict["rotate_square"] == 0.1
+    assert (strict["rotate_square"], strict["rotate_radius"]) == (0.1, 0.03)
     assert strict["place_origin"] == "rest" and "goal_start_offset_mm" in strict  # as trained
     assert set(strict["rotate_directions"]) == {"cw", "ccw"}
     assert main(args + ["--flip-radius", "0.02", "--place-origin", "start"]) == 0
@@ -602,6 +601,9 @@ def test_cli_evaluates_with_drawn_actions_and_a_strict_flip_place(capsys, config
     assert main(args + ["--rotate-square", "-0.1"]) == 2
     error = capsys.readouterr().err
     assert "evaluation setting rotate_square=-0.1: Input should be greater than 0" in error
+    assert main(args + ["--rotate-radius", "0"]) == 2
+    error = capsys.readouterr().err
+    assert "evaluation setting rotate_radius=0.0: Input should be greater than 0" in error
     assert main(args + ["--temperature", "-1"]) == 2
     error = capsys.readouterr().err
     assert "--temperature must be at least 0" in error and "Traceback" not in error
@@ -637,12 +639,21 @@ def test_the_flip_place_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp
     assert all(env.flip_radius == pytest.approx(0.05) for env in again.env.envs)
     assert all(env.flip_square == pytest.approx((math.pi / 4 + 0.2) / 2) for env in again.env.envs)
     assert all(env.rotate_square is None for env in again.env.envs)  # flips only by default
+    assert all(env.rotate_radius is None for env in again.env.envs)
     squared = config.model_copy(
         update={"flip_place": config.flip_place.model_copy(update={"square_rotations": True})}
     )
     both = TrainingRun(squared, tmp_path / "both")
     both.resume(tmp_path / "run" / "checkpoint.pt")
     assert all(env.rotate_square == pytest.approx(env.flip_square) for env in both.env.envs)
+    assert all(env.rotate_radius is None for env in both.env.envs)
+    placed = config.model_copy(
+        update={"flip_place": config.flip_place.model_copy(update={"place_rotations": True})}
+    )
+    near = TrainingRun(placed, tmp_path / "near")
+    near.resume(tmp_path / "run" / "checkpoint.pt")
+    assert all(env.rotate_radius == pytest.approx(0.05) for env in near.env.envs)
+    assert all(env.rotate_square is None for env in near.env.envs)
 
 
 def test_the_square_place_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):

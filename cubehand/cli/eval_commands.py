@@ -113,6 +113,13 @@ def eval_policy(
             "with the hand (default: any yaw)"
         ),
     ] = None,
+    rotate_radius: Annotated[
+        float | None,
+        typer.Option(
+            help="m: and only with the cube this near its place (--place-origin; default: "
+            "anywhere on the palm)"
+        ),
+    ] = None,
     square_first: Annotated[
         float | None,
         typer.Option(
@@ -171,7 +178,8 @@ def eval_policy(
              "face_order": face_order, "face_angle_origin": face_angle_origin,
              "memory_per_goal": memory_per_goal,
              "flip_radius": flip_radius, "flip_square": flip_square,
-             "rotate_square": rotate_square, "square_first": square_first,
+             "rotate_square": rotate_square, "rotate_radius": rotate_radius,
+             "square_first": square_first,
              "square_radius": square_radius, "place_origin": place_origin}  # fmt: skip
     # Where episodes start: always set (evaluations start undisplaced unless asked).
     start_settings = {"start_offset": start_offset, "start_yaw": start_yaw,

@@ -119,7 +119,8 @@ class EnvConfig(BaseModel):
     )
     place_origin: Literal["rest", "start"] = Field(
         "rest",
-        description="the cube's place that centre_radius and flip_radius measure from: "
+        description="the cube's place that centre_radius, flip_radius and rotate_radius "
+        "measure from: "
         "'rest', where it settles on the flat hand, or 'start', where the start pose then "
         "holds it (nominal physics and cube size), which is where rotations start",
     )
@@ -142,6 +143,14 @@ class EnvConfig(BaseModel):
         description="rad: a rotation counts as met only with the cube turned at most this far "
         "off square with the hand, so that the next goal starts square (None: any yaw; "
         "training's flip_place curriculum with square_rotations sets its own)",
+    )
+    rotate_radius: float | None = Field(
+        None,
+        gt=0,
+        description="m: a rotation counts as met only with the cube this near its place "
+        "(place_origin), so that the next rotation starts where the first did (None: "
+        "palm_radius, as every goal; training's flip_place curriculum with place_rotations "
+        "sets its own)",
     )
     square_first: float | None = Field(
         None,
@@ -372,8 +381,10 @@ class CubeEnv(gym.Env):
         #: (:mod:`cubehand.skills.flip_place`).
         self.flip_radius = self.config.flip_radius
         self.flip_square = self.config.flip_square
-        #: Likewise for rotations: at most ``rotate_square`` rad off square (None: any yaw).
+        #: Likewise for rotations: at most ``rotate_square`` rad off square (None: any yaw)
+        #: and within ``rotate_radius`` m of its place (None: palm_radius).
         self.rotate_square = self.config.rotate_square
+        self.rotate_radius = self.config.rotate_radius
         #: And square goals: the cube within ``square_radius`` m of its rest point (None:
         #: anywhere on the palm). From the config, or the training curriculum
         #: (:mod:`cubehand.skills.square_place`).
@@ -814,7 +825,8 @@ class CubeEnv(gym.Env):
                 return False
             return bool(yaw_off_square(cube) <= self.config.square_first)
         flip = self.goal.kind == "flip"
-        if flip and self.flip_radius is not None and self._off_place() >= self.flip_radius:
+        radius = self.flip_radius if flip else self.rotate_radius
+        if radius is not None and self._off_place() >= radius:
             return False
         square = self.flip_square if flip else self.rotate_square
         return square is None or bool(yaw_off_square(cube) <= square)

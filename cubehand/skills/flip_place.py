@@ -9,7 +9,8 @@ turned at most ``square`` off square. Both move from their loose to their tight 
 better and one looser after a window at ``loosen_at`` or worse (the two-threshold rule of
 ADR, ``../shared/reference/dactyl-facts.md``). With ``square_rotations`` the square test
 applies to rotations too (rotations met had left the cube 20 degrees turned on average,
-where the next rotation fails) and the windows count goals of both kinds. Evaluations
+where the next rotation fails), with ``place_rotations`` the radius does, and the windows
+then count goals of both kinds. Evaluations
 judge every goal as before. A pure class: no simulator import.
 """
 
@@ -40,8 +41,14 @@ class FlipPlaceConfig(BaseModel):
     loosen_at: float = Field(0.2, ge=0, le=1, description="flip success rate that loosens")
     square_rotations: bool = Field(
         False,
-        description="judge rotations square too (the radius stays for flips only), and count "
-        "rotations with flips in the windows",
+        description="judge rotations square too (the radius stays for flips only unless "
+        "place_rotations), and count rotations with flips in the windows",
+    )
+    place_rotations: bool = Field(
+        False,
+        description="judge rotations by the radius too (measured from env.place_origin), and "
+        "count rotations with flips in the windows, so that a rotation must leave the cube "
+        "where the next one starts",
     )
 
     @model_validator(mode="after")
@@ -73,7 +80,8 @@ class FlipPlace(LooseToTight):
     @property
     def kinds(self) -> tuple[str, ...]:
         """The goal kinds that the square test judges and the windows count."""
-        return ("flip", "rotate") if self.config.square_rotations else ("flip",)
+        rotations = self.config.square_rotations or self.config.place_rotations
+        return ("flip", "rotate") if rotations else ("flip",)
 
     def record_episode(self, met: Mapping[str, int], tried: Mapping[str, int]) -> None:
         """Count an episode's goals met and tried, of the kinds judged."""

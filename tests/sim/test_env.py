@@ -661,7 +661,7 @@ def test_square_weight_charges_the_cube_turned_off_square():
     assert np.isclose(env._goal_distance() - plain._goal_distance(), 2.0 * yaw, atol=1e-6)
 
 
-def test_the_training_flip_place_judges_flips_only_by_where_and_how_square_they_leave_it():
+def test_flips_and_rotations_are_judged_by_their_own_place_and_square_tests():
     config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", rotate_probability=0)
     env = CubeEnv(config)
     env.reset(seed=0)
@@ -694,10 +694,18 @@ def test_the_training_flip_place_judges_flips_only_by_where_and_how_square_they_
     assert not env._goal_met()
     env.rotate_square = 0.4
     assert env._goal_met()
-    update = {"flip_radius": 0.02, "flip_square": 0.3, "rotate_square": 0.25}
+    env.rotate_radius = 0.02  # the cube lies 30 mm along the palm
+    assert not env._goal_met()
+    env.rotate_radius = 0.04
+    assert env._goal_met()
+    env.goal = Goal("flip", env.goal.face)
+    env.rotate_radius = 0.02
+    assert env._goal_met()  # the rotation's place test leaves flips alone
+    update = {"flip_radius": 0.02, "flip_square": 0.3, "rotate_square": 0.25,
+              "rotate_radius": 0.03}  # fmt: skip
     configured = CubeEnv(config.model_copy(update=update))
     assert (configured.flip_radius, configured.flip_square) == (0.02, 0.3)
-    assert configured.rotate_square == 0.25
+    assert (configured.rotate_square, configured.rotate_radius) == (0.25, 0.03)
 
 
 def _turn_square(env):
@@ -809,6 +817,9 @@ def test_evaluations_drop_the_training_start_spread_and_keep_the_release():
         evaluation_env(config.model_copy(update={"square_weight": 1.0}), "full").square_weight == 0
     )
     assert evaluated.goal_restarts == 0.0
+    placed = config.model_copy(update={"rotate_radius": 0.02, "rotate_square": 0.2})
+    assert evaluation_env(placed, "full").rotate_radius is None
+    assert evaluation_env(placed, "full", rotate_radius=0.03).rotate_radius == 0.03
     assert evaluated.release_steps == 10
     assert evaluation_env(config, "full", release_steps=0).release_steps == 0
 

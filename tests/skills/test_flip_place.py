@@ -48,6 +48,8 @@ def test_defaults_start_at_the_goal_tests_own_place_and_config_checks_its_order(
 def test_square_rotations_counts_rotations_with_flips():
     place = FlipPlace(CONFIG.model_copy(update={"square_rotations": True}))
     assert place.kinds == ("flip", "rotate") and FlipPlace(CONFIG).kinds == ("flip",)
+    placed = FlipPlace(CONFIG.model_copy(update={"place_rotations": True}))
+    assert placed.kinds == ("flip", "rotate")
     place.record_episode({"flip": 0, "rotate": 4}, {"flip": 3, "rotate": 6})  # 4 of 9
     assert place.level == 0
     place.record_episode({"rotate": 1}, {"rotate": 1})  # 5 of 10 tightens
