@@ -115,9 +115,9 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     # A goal is judged with the cube anywhere on the palm (the default ``palm_radius``),
     # however near its place training asked for it, unless ``updates`` ask for a flip place
     # (``eval policy --flip-radius``, ``--flip-square``) or a rotation place
-    # (``--rotate-square``, ``--rotate-radius``). Square goals come before rotations only where ``updates`` ask
-    # for them (``--square-first``, ``--square-radius``). The hand opens between goals
-    # (``release_steps``) as it did in training.
+    # (``--rotate-square``, ``--rotate-radius``). Square goals come before rotations only
+    # where ``updates`` ask for them (``--square-first``, ``--square-radius``). The hand
+    # opens between goals (``release_steps``) as it did in training.
     fixed = {
         "timeouts_allowed": 0, "start_offset": 0.0, "start_yaw": 0.0, "goal_restarts": 0.0,
         "start_face_turns": False,
