@@ -10,8 +10,8 @@ better and one looser after a window at ``loosen_at`` or worse (the two-threshol
 ADR, ``../shared/reference/dactyl-facts.md``). With ``square_rotations`` the square test
 applies to rotations too (rotations met had left the cube 20 degrees turned on average,
 where the next rotation fails), with ``place_rotations`` the radius does, and the windows
-then count goals of both kinds. Evaluations
-judge every goal as before. A pure class: no simulator import.
+then count goals of both kinds. Evaluations judge every goal as before. A pure class: no
+simulator import.
 """
 
 from __future__ import annotations
@@ -79,7 +79,8 @@ class FlipPlace(LooseToTight):
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """The goal kinds that the square test judges and the windows count."""
+        """The goal kinds that the windows count: flips, and rotations where the square or
+        the place test judges them too."""
         rotations = self.config.square_rotations or self.config.place_rotations
         return ("flip", "rotate") if rotations else ("flip",)
 
