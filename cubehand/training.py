@@ -38,6 +38,7 @@ from cubehand.skills.layer_lock import LayerLock, LayerLockConfig
 from cubehand.skills.outcome_counts import sum_met_tried
 from cubehand.skills.policy import NetworkConfig, Policy
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
+from cubehand.skills.rotate_tilt import RotateTilt, RotateTiltConfig
 from cubehand.skills.sharpen import sharpen_policy
 from cubehand.skills.square_place import SquarePlace, SquarePlaceConfig
 from cubehand.skills.start_spread import StartSpread, StartSpreadConfig
@@ -116,6 +117,12 @@ class TrainConfig(BaseModel):
         "near its place and square with the hand, rotations square with square_rotations "
         "and near their place with place_rotations (cubehand.skills.flip_place); null: goals "
         "judged as configured",
+    )
+    rotate_tilt: RotateTiltConfig | None = Field(
+        None,
+        description="tighten, as rotations succeed, how flat on the palm a rotation must leave "
+        "the cube (env.rotate_tilt; cubehand.skills.rotate_tilt); null: env.rotate_tilt as "
+        "configured",
     )
     square_place: SquarePlaceConfig | None = Field(
         None,
@@ -201,6 +208,7 @@ class TrainingRun:
         self.square_place = (
             None if config.square_place is None else SquarePlace(config.square_place)
         )
+        self.rotate_tilt = None if config.rotate_tilt is None else RotateTilt(config.rotate_tilt)
         self._share_ladders()
         self.wall_seconds = 0.0
         self.recent: list[dict[str, Any]] = []
@@ -239,6 +247,8 @@ class TrainingRun:
             self.flip_place.record_episode(info["met"], info["attempts"])
         if self.square_place is not None:
             self.square_place.record_episode(info["met"], info["attempts"])
+        if self.rotate_tilt is not None:
+            self.rotate_tilt.record_episode(info["met"], info["attempts"])
 
     def _share_direction_weights(self) -> None:
         """Hand the curricula's flip-direction weights and chance of a counter-clockwise
@@ -258,12 +268,14 @@ class TrainingRun:
             "restart_reach": self.restart_reach,
             "flip_place": self.flip_place,
             "square_place": self.square_place,
+            "rotate_tilt": self.rotate_tilt,
         }
 
     def _share_ladders(self) -> None:
         """Hand every environment the values of the success-ladder curricula: layer lock (0
         without one), stiffness, start-spread and restart-reach fractions (1 without them),
-        and the flip and square tests' places (the env config's without them)."""
+        the flip and square tests' places and the rotation's tilt (the env config's without
+        them)."""
         values = {
             "layer_lock": 0.0 if self.layer_lock is None else self.layer_lock.value,
             "cube_stiffness": 1.0 if self.stiffness_ramp is None else self.stiffness_ramp.value,
@@ -279,6 +291,8 @@ class TrainingRun:
                 values["rotate_radius"] = place.radius
         if self.square_place is not None:
             values["square_radius"] = self.square_place.radius
+        if self.rotate_tilt is not None:
+            values["rotate_tilt"] = self.rotate_tilt.tilt
         for env in self.env.envs:
             for name, value in values.items():
                 setattr(env, name, value)
@@ -383,6 +397,8 @@ class TrainingRun:
             record["flip_place"] = self.flip_place.value
         if self.square_place is not None:
             record["square_radius"] = self.square_place.radius
+        if self.rotate_tilt is not None:
+            record["rotate_tilt"] = self.rotate_tilt.tilt
         if self.adr is not None:
             record["adr_entropy"] = self.adr.entropy()
             record["adr_ranges"] = {k: list(v) for k, v in self.adr.ranges.items()}

@@ -15,7 +15,7 @@ from cubehand.solver.errors import CubeError
 
 FLIP_DIRECTIONS = ("fingertips", "wrist", "thumb", "little")
 #: Log fields of where met goals left the cube: mm off its rest point and its start place.
-PLACE_FIELDS = ("goal_offset_mm", "goal_start_offset_mm")
+PLACE_FIELDS = ("goal_offset_mm", "goal_start_offset_mm", "goal_tilt_deg")
 
 
 @dataclass
@@ -35,8 +35,8 @@ class WindowSummary:
         default_factory=lambda: {name: [0, 0] for name in FLIP_DIRECTIONS}
     )
     #: mm off its rest point (``goal_offset_mm``) and off its start place
-    #: (``goal_start_offset_mm``) at which met goals left the cube: [sum, goals] by log
-    #: field and kind (logs with those fields)
+    #: (``goal_start_offset_mm``) at which met goals left the cube, and degrees tilted
+    #: (``goal_tilt_deg``): [sum, goals] by log field and kind (logs with those fields)
     left_mm: dict[str, dict[str, list[float]]] = field(
         default_factory=lambda: {
             name: {"rotate": [0.0, 0], "flip": [0.0, 0]} for name in PLACE_FIELDS
@@ -185,7 +185,8 @@ def markdown_table(windows: list[dict]) -> str:
               + " | ".join(FLIP_DIRECTIONS) + " | rotate after a flip / rotate / restart "
               "| rotate by degrees off square at its start ("
               + " / ".join(YAW_BINS) + ") "
-              "| left at, mm (rotate / flip) | mm off the start place | drops | entropy "
+              "| left at, mm (rotate / flip) | mm off the start place | degrees tilted | drops "
+              "| entropy "
               "| ADR entropy | restart reach |")  # fmt: skip
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for w in windows:
@@ -206,7 +207,8 @@ def markdown_table(windows: list[dict]) -> str:
             f"| {rate(w['rotate_success_rate'])} ({w['rotate'][0]:.0f}/{w['rotate'][1]:.0f}) "
             f"| {rate(w['flip_success_rate'])} ({w['flip'][0]:.0f}/{w['flip'][1]:.0f}) "
             f"| {directions} | {after} | {yaws} | {places(w['goal_offset_mm'])} "
-            f"| {places(w['goal_start_offset_mm'])} | {rate(w['drop_rate'])} "
+            f"| {places(w['goal_start_offset_mm'])} | {places(w['goal_tilt_deg'])} "
+            f"| {rate(w['drop_rate'])} "
             f"| {rate(w['entropy'])} | {rate(w['adr_entropy'])} | {rate(w['restart_reach'])} |"
         )
     return "\n".join(lines) + "\n"

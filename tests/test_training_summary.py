@@ -68,7 +68,8 @@ def test_goal_places_average_over_the_goals_met_and_the_reach_is_the_windows_las
          "goal_offset_mm": {"rotate": 30.0, "flip": 50.0}},
         {**record(20, 2, 1.0, rotate=(3, 4), flip=(0, 1)), "restart_reach": 0.15,
          "goal_offset_mm": {"rotate": 10.0, "flip": None},
-         "goal_start_offset_mm": {"rotate": 4.0, "flip": None}},
+         "goal_start_offset_mm": {"rotate": 4.0, "flip": None},
+         "goal_tilt_deg": {"rotate": 2.0, "flip": None}},
         record(30, 1, 1.0, rotate=(5, 5)),  # a log from before goal places: not counted
     ]  # fmt: skip
     (window,) = summarize(records, window_steps=100)
@@ -79,7 +80,8 @@ def test_goal_places_average_over_the_goals_met_and_the_reach_is_the_windows_las
     assert plain["restart_reach"] is None
     # Only the second rollout logged the start place: its three rotations average 4 mm.
     assert window["goal_start_offset_mm"] == {"rotate": 4.0, "flip": None}
-    assert "| 15.0 / 50.0 | 4.0 / - |" in markdown_table([window])
+    assert window["goal_tilt_deg"] == {"rotate": 2.0, "flip": None}
+    assert "| 15.0 / 50.0 | 4.0 / - | 2.0 / - |" in markdown_table([window])
 
 
 def test_since_skips_earlier_records_and_windows_count_from_the_first_kept():

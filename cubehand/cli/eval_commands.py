@@ -120,6 +120,13 @@ def eval_policy(
             "anywhere on the palm)"
         ),
     ] = None,
+    rotate_tilt: Annotated[
+        float | None,
+        typer.Option(
+            help="rad: and only with the face up at most this far from the palm normal "
+            "(default: the trained orientation tolerance)"
+        ),
+    ] = None,
     square_first: Annotated[
         float | None,
         typer.Option(
@@ -179,6 +186,7 @@ def eval_policy(
              "memory_per_goal": memory_per_goal,
              "flip_radius": flip_radius, "flip_square": flip_square,
              "rotate_square": rotate_square, "rotate_radius": rotate_radius,
+             "rotate_tilt": rotate_tilt,
              "square_first": square_first,
              "square_radius": square_radius, "place_origin": place_origin}  # fmt: skip
     # Where episodes start: always set (evaluations start undisplaced unless asked).

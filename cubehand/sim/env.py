@@ -152,6 +152,13 @@ class EnvConfig(BaseModel):
         "palm_radius, as every goal; training's flip_place curriculum with place_rotations "
         "sets its own)",
     )
+    rotate_tilt: float | None = Field(
+        None,
+        gt=0,
+        description="rad: a rotation counts as met only with the face up at most this far "
+        "from the palm normal, so that the next rotation starts with the cube flat (None: "
+        "orientation_tolerance, as every goal; training's rotate_tilt curriculum sets its own)",
+    )
     square_first: float | None = Field(
         None,
         gt=0,
@@ -385,6 +392,9 @@ class CubeEnv(gym.Env):
         #: and within ``rotate_radius`` m of its place (None: palm_radius).
         self.rotate_square = self.config.rotate_square
         self.rotate_radius = self.config.rotate_radius
+        #: And with the face up at most ``rotate_tilt`` rad from the palm normal (None:
+        #: orientation_tolerance; :mod:`cubehand.skills.rotate_tilt`).
+        self.rotate_tilt = self.config.rotate_tilt
         #: And square goals: the cube within ``square_radius`` m of its rest point (None:
         #: anywhere on the palm). From the config, or the training curriculum
         #: (:mod:`cubehand.skills.square_place`).
@@ -482,9 +492,10 @@ class CubeEnv(gym.Env):
         #: the goal finds the cube); None without a goal.
         self._start_yaw_key: str | None = None
         #: Where met goals left the cube, by goal kind: [sum of mm off its rest point, sum
-        #: of degrees off square with the hand, sum of mm off its start place] over the
+        #: of degrees off square with the hand, sum of mm off its start place, sum of
+        #: degrees that the goal's face lies tilted off the palm normal] over the
         #: :attr:`met` goals of that kind.
-        self.goal_places: dict[str, list[float]] = {kind: [0.0, 0.0, 0.0] for kind in GOAL_KINDS}
+        self.goal_places: dict[str, list[float]] = {kind: [0.0] * 4 for kind in GOAL_KINDS}
         self._flip_direction: str | None = None
         self.moves: list[Move] = []
         self.goal: Goal | None = None
@@ -828,6 +839,8 @@ class CubeEnv(gym.Env):
         radius = self.flip_radius if flip else self.rotate_radius
         if radius is not None and self._off_place() >= radius:
             return False
+        if not flip and self.rotate_tilt is not None and face_tilt(cube, target) > self.rotate_tilt:
+            return False
         square = self.flip_square if flip else self.rotate_square
         return square is None or bool(yaw_off_square(cube) <= square)
 
@@ -854,6 +867,7 @@ class CubeEnv(gym.Env):
         place[0] += 1000.0 * float(np.linalg.norm(offset))
         place[1] += float(np.degrees(yaw_off_square(self._cube_in_hand())))
         place[2] += 1000.0 * float(np.linalg.norm(offset - self._start_place))
+        place[3] += float(np.degrees(face_tilt(self._cube_in_hand(), self.goal.face)))
 
     def _goal_distance(self) -> float:
         if self.goal is None:

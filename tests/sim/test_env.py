@@ -406,12 +406,12 @@ def test_full_cube_meets_goal_after_goal_of_the_curriculum():
         info, _ = _turn_top_to_goal(env)
         assert info["successes"] == count and info["failure"] is None
         # Pushed by a test force alone, the cube stays where it settled, square with the hand.
-        offset, yaw, off_start = info["goal_places"]["rotate"]
+        offset, yaw, off_start, tilt = info["goal_places"]["rotate"]
         assert info["met"]["rotate"] == count
         assert 0.0 <= offset < 2.0 * count and 0.0 <= yaw < 2.0 * count
-        # The flat start pose holds the cube where it settled: its start place.
-        assert 0.0 <= off_start < 2.0 * count
-        assert info["goal_places"]["flip"] == (0.0, 0.0, 0.0)
+        # The flat start pose holds the cube where it settled: its start place, flat.
+        assert 0.0 <= off_start < 2.0 * count and 0.0 <= tilt < 2.0 * count
+        assert info["goal_places"]["flip"] == (0.0, 0.0, 0.0, 0.0)
         # Every rotation met was counted by its direction; the next one is tried already.
         assert sum(met for met, _ in info["rotations"].values()) == count
         assert sum(tried for _, tried in info["rotations"].values()) == count + 1
@@ -701,11 +701,24 @@ def test_flips_and_rotations_are_judged_by_their_own_place_and_square_tests():
     env.goal = Goal("flip", env.goal.face)
     env.rotate_radius = 0.02
     assert env._goal_met()  # the rotation's place test leaves flips alone
+    env.rotate_radius, env.goal = None, Goal("rotate", env.goal.face, "cw")
+    tilt = np.zeros(4)
+    mujoco.mju_axisAngle2Quat(tilt, hand[:, 0], 0.2)  # the face up 0.2 rad off the normal
+    mujoco.mju_mulQuat(quat, tilt, quat.copy())
+    mujoco.mj_forward(env.scene.model, env.data)
+    assert env._goal_met()  # within the orientation tolerance (0.4 rad)
+    env.rotate_tilt = 0.15
+    assert not env._goal_met()
+    env.rotate_tilt = 0.25
+    assert env._goal_met()
+    env.rotate_tilt, env.goal = 0.15, Goal("flip", env.goal.face)
+    assert env._goal_met()  # the rotation's tilt test leaves flips alone
     update = {"flip_radius": 0.02, "flip_square": 0.3, "rotate_square": 0.25,
-              "rotate_radius": 0.03}  # fmt: skip
+              "rotate_radius": 0.03, "rotate_tilt": 0.1}  # fmt: skip
     configured = CubeEnv(config.model_copy(update=update))
     assert (configured.flip_radius, configured.flip_square) == (0.02, 0.3)
     assert (configured.rotate_square, configured.rotate_radius) == (0.25, 0.03)
+    assert configured.rotate_tilt == 0.1
 
 
 def _turn_square(env):
@@ -817,9 +830,13 @@ def test_evaluations_drop_the_training_start_spread_and_keep_the_release():
         evaluation_env(config.model_copy(update={"square_weight": 1.0}), "full").square_weight == 0
     )
     assert evaluated.goal_restarts == 0.0
-    placed = config.model_copy(update={"rotate_radius": 0.02, "rotate_square": 0.2})
+    placed = config.model_copy(
+        update={"rotate_radius": 0.02, "rotate_square": 0.2, "rotate_tilt": 0.1}
+    )
     assert evaluation_env(placed, "full").rotate_radius is None
+    assert evaluation_env(placed, "full").rotate_tilt is None
     assert evaluation_env(placed, "full", rotate_radius=0.03).rotate_radius == 0.03
+    assert evaluation_env(placed, "full", rotate_tilt=0.2).rotate_tilt == 0.2
     assert evaluated.release_steps == 10
     assert evaluation_env(config, "full", release_steps=0).release_steps == 0
 
