@@ -116,16 +116,17 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     # tilted up to ``orientation_tolerance``, however near its place and flat training asked
     # for it, unless ``updates`` ask for a flip place (``eval policy --flip-radius``,
     # ``--flip-square``) or a rotation place (``--rotate-square``, ``--rotate-radius``,
-    # ``--rotate-tilt``). Square goals come before rotations only where ``updates`` ask for
-    # them (``--square-first``, ``--square-radius``). The hand opens between goals
-    # (``release_steps``) as it did in training.
+    # ``--rotate-tilt``, ``--rotate-pose``). Square goals come before rotations only where
+    # ``updates`` ask for them (``--square-first``, ``--square-radius``). The hand opens
+    # between goals (``release_steps``) as it did in training.
     fixed = {
         "timeouts_allowed": 0, "start_offset": 0.0, "start_yaw": 0.0, "goal_restarts": 0.0,
         "start_face_turns": False,
         "flip_directions": FLIP_DIRECTIONS,
         "palm_radius": EnvConfig.model_fields["palm_radius"].default, "centre_weight": 0.0,
         "square_weight": 0.0, "flip_radius": None, "flip_square": None, "rotate_square": None,
-        "rotate_radius": None, "rotate_tilt": None, "square_first": None, "square_radius": None,
+        "rotate_radius": None, "rotate_tilt": None, "rotate_pose": None,
+        "square_first": None, "square_radius": None,
     }  # fmt: skip
     settings = trained.model_dump() | {"scene": scene, **fixed, **updates}
     try:

@@ -38,6 +38,7 @@ from cubehand.skills.layer_lock import LayerLock, LayerLockConfig
 from cubehand.skills.outcome_counts import sum_met_tried
 from cubehand.skills.policy import NetworkConfig, Policy
 from cubehand.skills.ppo import PPOConfig, PPOTrainer
+from cubehand.skills.rotate_pose import RotatePose, RotatePoseConfig
 from cubehand.skills.rotate_tilt import RotateTilt, RotateTiltConfig
 from cubehand.skills.sharpen import sharpen_policy
 from cubehand.skills.square_place import SquarePlace, SquarePlaceConfig
@@ -124,6 +125,12 @@ class TrainConfig(BaseModel):
         "the cube (env.rotate_tilt; cubehand.skills.rotate_tilt); null: env.rotate_tilt as "
         "configured",
     )
+    rotate_pose: RotatePoseConfig | None = Field(
+        None,
+        description="tighten, as rotations succeed, how near the start pose a rotation must "
+        "leave the hand's joint targets (env.rotate_pose; cubehand.skills.rotate_pose); null: "
+        "env.rotate_pose as configured",
+    )
     square_place: SquarePlaceConfig | None = Field(
         None,
         description="tighten, as square goals succeed, how near its rest point a square goal "
@@ -209,6 +216,7 @@ class TrainingRun:
             None if config.square_place is None else SquarePlace(config.square_place)
         )
         self.rotate_tilt = None if config.rotate_tilt is None else RotateTilt(config.rotate_tilt)
+        self.rotate_pose = None if config.rotate_pose is None else RotatePose(config.rotate_pose)
         self._share_ladders()
         self.wall_seconds = 0.0
         self.recent: list[dict[str, Any]] = []
@@ -249,6 +257,8 @@ class TrainingRun:
             self.square_place.record_episode(info["met"], info["attempts"])
         if self.rotate_tilt is not None:
             self.rotate_tilt.record_episode(info["met"], info["attempts"])
+        if self.rotate_pose is not None:
+            self.rotate_pose.record_episode(info["met"], info["attempts"])
 
     def _share_direction_weights(self) -> None:
         """Hand the curricula's flip-direction weights and chance of a counter-clockwise
@@ -269,13 +279,14 @@ class TrainingRun:
             "flip_place": self.flip_place,
             "square_place": self.square_place,
             "rotate_tilt": self.rotate_tilt,
+            "rotate_pose": self.rotate_pose,
         }
 
     def _share_ladders(self) -> None:
         """Hand every environment the values of the success-ladder curricula: layer lock (0
         without one), stiffness, start-spread and restart-reach fractions (1 without them),
-        the flip and square tests' places and the rotation's tilt (the env config's without
-        them)."""
+        the flip and square tests' places and the rotation's tilt and pose (the env config's
+        without them)."""
         values = {
             "layer_lock": 0.0 if self.layer_lock is None else self.layer_lock.value,
             "cube_stiffness": 1.0 if self.stiffness_ramp is None else self.stiffness_ramp.value,
@@ -293,6 +304,8 @@ class TrainingRun:
             values["square_radius"] = self.square_place.radius
         if self.rotate_tilt is not None:
             values["rotate_tilt"] = self.rotate_tilt.tilt
+        if self.rotate_pose is not None:
+            values["rotate_pose"] = self.rotate_pose.pose
         for env in self.env.envs:
             for name, value in values.items():
                 setattr(env, name, value)
@@ -399,6 +412,8 @@ class TrainingRun:
             record["square_radius"] = self.square_place.radius
         if self.rotate_tilt is not None:
             record["rotate_tilt"] = self.rotate_tilt.tilt
+        if self.rotate_pose is not None:
+            record["rotate_pose"] = self.rotate_pose.pose
         if self.adr is not None:
             record["adr_entropy"] = self.adr.entropy()
             record["adr_ranges"] = {k: list(v) for k, v in self.adr.ranges.items()}

@@ -475,10 +475,10 @@ def test_episodes_restarted_from_goal_poses_are_counted_apart(yaml_file, tmp_pat
     info = {"attempts": {"rotate": 1, "flip": 0}, "met": {"rotate": 1, "flip": 0},
             "flips": {}, "rotations": {"cw": (1, 1)}, "sequels": {"flip>rotate": (1, 1)},
             "start_yaws": {"rotate 20-30": (1, 1)}, "failure": "timeout",
-            "goal_places": {"rotate": (30.0, 6.0, 20.0, 4.0), "flip": (0.0,) * 4}}  # fmt: skip
+            "goal_places": {"rotate": (30.0, 6.0, 20.0, 4.0, 0.5), "flip": (0.0,) * 5}}  # fmt: skip
     missed = {
         "met": {"rotate": 0, "flip": 0},
-        "goal_places": {"rotate": (0.0,) * 4, "flip": (0.0,) * 4},
+        "goal_places": {"rotate": (0.0,) * 5, "flip": (0.0,) * 5},
     }
     run.recent = [info | {"successes": 1, "restarted": False},
                   info | {"successes": 3, "restarted": True},
@@ -490,7 +490,7 @@ def test_episodes_restarted_from_goal_poses_are_counted_apart(yaml_file, tmp_pat
     assert record["goal_offset_mm"] == {"rotate": 30.0, "flip": None, "square": None}
     assert record["goal_yaw_deg"]["rotate"] == 6.0
     assert record["goal_start_offset_mm"] == {"rotate": 20.0, "flip": None, "square": None}
-    assert record["goal_tilt_deg"]["rotate"] == 4.0
+    assert record["goal_tilt_deg"]["rotate"] == 4.0 and record["goal_pose_offset"]["rotate"] == 0.5
     assert record["goal_sequels"]["flip>rotate"] == [3, 3]  # the three episodes' sequels
     assert record["start_yaws"]["rotate 20-30"] == [3, 3]  # and their goals by start turn
     run.recent = [info | {"successes": 1, "restarted": False}]
@@ -586,12 +586,14 @@ def test_cli_evaluates_with_drawn_actions_and_a_strict_flip_place(capsys, config
     assert main(args + ["--temperature", "1"]) == 0
     assert json.loads(capsys.readouterr().out)["temperature"] == 1.0
     strictly = ["--flip-radius", "0.02", "--flip-square", "0.2", "--rotate-square", "0.1",
-                "--rotate-radius", "0.03", "--rotate-tilt", "0.15"]  # fmt: skip
+                "--rotate-radius", "0.03", "--rotate-tilt", "0.15",
+                "--rotate-pose", "0.3"]  # fmt: skip
     assert main(args + strictly) == 0
     strict = json.loads(capsys.readouterr().out)
     assert (strict["flip_radius"], strict["flip_square"]) == (0.02, 0.2)
     assert (strict["rotate_square"], strict["rotate_radius"]) == (0.1, 0.03)
     assert strict["rotate_tilt"] == 0.15 and "goal_tilt_deg" in strict
+    assert strict["rotate_pose"] == 0.3 and "goal_pose_offset" in strict
     assert strict["place_origin"] == "rest" and "goal_start_offset_mm" in strict  # as trained
     assert set(strict["rotate_directions"]) == {"cw", "ccw"}
     assert main(args + ["--flip-radius", "0.02", "--place-origin", "start"]) == 0
@@ -606,6 +608,9 @@ def test_cli_evaluates_with_drawn_actions_and_a_strict_flip_place(capsys, config
     assert main(args + ["--rotate-radius", "0"]) == 2
     error = capsys.readouterr().err
     assert "evaluation setting rotate_radius=0.0: Input should be greater than 0" in error
+    assert main(args + ["--rotate-pose", "-1"]) == 2
+    error = capsys.readouterr().err
+    assert "evaluation setting rotate_pose=-1.0: Input should be greater than 0" in error
     assert main(args + ["--rotate-tilt", "0"]) == 2
     error = capsys.readouterr().err
     assert "evaluation setting rotate_tilt=0.0: Input should be greater than 0" in error
@@ -679,6 +684,23 @@ def test_the_rotate_tilt_is_shared_logged_checkpointed_and_resumed(yaml_file, tm
     plain = TrainingRun(load_train_config(yaml_file(TINY)), tmp_path / "plain")
     plain.resume(tmp_path / "run" / "checkpoint.pt")  # the ladder's state is not needed
     assert all(env.rotate_tilt is None for env in plain.env.envs)
+
+
+def test_the_rotate_pose_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):
+    settings = {"loose_pose": 0.9, "tight_pose": 0.3, "levels": 3, "window": 1,
+                "tighten_at": 0.5, "loosen_at": 0.0}  # fmt: skip
+    config = load_train_config(yaml_file(TINY | {"total_steps": 16, "rotate_pose": settings}))
+    run = TrainingRun(config, tmp_path / "run")
+    assert all(env.rotate_pose == pytest.approx(0.9) for env in run.env.envs)
+    run.run()
+    lines = read_log(tmp_path / "run" / "log.jsonl")
+    assert all(line["rotate_pose"] == pytest.approx(0.9) for line in lines)  # none met
+    run.rotate_pose.record_episode({"rotate": 1, "flip": 0}, {"rotate": 1, "flip": 5})
+    run.save()
+    again = TrainingRun(config, tmp_path / "again")
+    again.resume(tmp_path / "run" / "checkpoint.pt")
+    assert again.rotate_pose.level == 1  # flips are not counted
+    assert all(env.rotate_pose == pytest.approx(0.7) for env in again.env.envs)
 
 
 def test_the_square_place_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):

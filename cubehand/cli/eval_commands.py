@@ -127,6 +127,13 @@ def eval_policy(
             "(default: the trained orientation tolerance)"
         ),
     ] = None,
+    rotate_pose: Annotated[
+        float | None,
+        typer.Option(
+            help="and only with the hand's joint targets at most this far from the start "
+            "pose's (mean, each scaled to [-1, 1]) (default: any grip)"
+        ),
+    ] = None,
     square_first: Annotated[
         float | None,
         typer.Option(
@@ -186,7 +193,7 @@ def eval_policy(
              "memory_per_goal": memory_per_goal,
              "flip_radius": flip_radius, "flip_square": flip_square,
              "rotate_square": rotate_square, "rotate_radius": rotate_radius,
-             "rotate_tilt": rotate_tilt,
+             "rotate_tilt": rotate_tilt, "rotate_pose": rotate_pose,
              "square_first": square_first,
              "square_radius": square_radius, "place_origin": place_origin}  # fmt: skip
     # Where episodes start: always set (evaluations start undisplaced unless asked).

@@ -159,6 +159,14 @@ class EnvConfig(BaseModel):
         "from the palm normal, so that the next rotation starts with the cube flat (None: "
         "orientation_tolerance, as every goal; training's rotate_tilt curriculum sets its own)",
     )
+    rotate_pose: float | None = Field(
+        None,
+        gt=0,
+        description="a rotation counts as met only with the hand's joint targets at most this "
+        "far from the start pose's (mean over the joints, each scaled to [-1, 1] over its "
+        "range), so that the next rotation starts from the grip the first did (None: any "
+        "grip; training's rotate_pose curriculum sets its own)",
+    )
     square_first: float | None = Field(
         None,
         gt=0,
@@ -395,6 +403,9 @@ class CubeEnv(gym.Env):
         #: And with the face up at most ``rotate_tilt`` rad from the palm normal (None:
         #: orientation_tolerance; :mod:`cubehand.skills.rotate_tilt`).
         self.rotate_tilt = self.config.rotate_tilt
+        #: And with the joint targets at most ``rotate_pose`` from the start pose's (None:
+        #: any; :mod:`cubehand.skills.rotate_pose`).
+        self.rotate_pose = self.config.rotate_pose
         #: And square goals: the cube within ``square_radius`` m of its rest point (None:
         #: anywhere on the palm). From the config, or the training curriculum
         #: (:mod:`cubehand.skills.square_place`).
@@ -493,9 +504,9 @@ class CubeEnv(gym.Env):
         self._start_yaw_key: str | None = None
         #: Where met goals left the cube, by goal kind: [sum of mm off its rest point, sum
         #: of degrees off square with the hand, sum of mm off its start place, sum of
-        #: degrees that the goal's face lies tilted off the palm normal] over the
-        #: :attr:`met` goals of that kind.
-        self.goal_places: dict[str, list[float]] = {kind: [0.0] * 4 for kind in GOAL_KINDS}
+        #: degrees that the goal's face lies tilted off the palm normal, sum of the joint
+        #: targets' distances from the start pose's] over the :attr:`met` goals of that kind.
+        self.goal_places: dict[str, list[float]] = {kind: [0.0] * 5 for kind in GOAL_KINDS}
         self._flip_direction: str | None = None
         self.moves: list[Move] = []
         self.goal: Goal | None = None
@@ -841,6 +852,8 @@ class CubeEnv(gym.Env):
             return False
         if not flip and self.rotate_tilt is not None and face_tilt(cube, target) > self.rotate_tilt:
             return False
+        if not flip and self.rotate_pose is not None and self._pose_off_start() > self.rotate_pose:
+            return False
         square = self.flip_square if flip else self.rotate_square
         return square is None or bool(yaw_off_square(cube) <= square)
 
@@ -850,6 +863,12 @@ class CubeEnv(gym.Env):
         if self.config.place_origin == "start":
             offset = offset - self._start_place
         return float(np.linalg.norm(offset))
+
+    def _pose_off_start(self) -> float:
+        """Mean distance of the joint targets from the start pose's, each scaled to [-1, 1]
+        over its range (``start_pose: random`` counts from halfway)."""
+        start = self._scaled(self._start_targets(draw=False))
+        return float(np.abs(self._scaled(self.target) - start).mean())
 
     def _note_start_yaw(self) -> None:
         """Keep the goal's ``start_yaws`` key: how far the cube is turned off square with the
@@ -868,6 +887,7 @@ class CubeEnv(gym.Env):
         place[1] += float(np.degrees(yaw_off_square(self._cube_in_hand())))
         place[2] += 1000.0 * float(np.linalg.norm(offset - self._start_place))
         place[3] += float(np.degrees(face_tilt(self._cube_in_hand(), self.goal.face)))
+        place[4] += self._pose_off_start()
 
     def _goal_distance(self) -> float:
         if self.goal is None:

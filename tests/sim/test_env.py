@@ -406,12 +406,13 @@ def test_full_cube_meets_goal_after_goal_of_the_curriculum():
         info, _ = _turn_top_to_goal(env)
         assert info["successes"] == count and info["failure"] is None
         # Pushed by a test force alone, the cube stays where it settled, square with the hand.
-        offset, yaw, off_start, tilt = info["goal_places"]["rotate"]
+        offset, yaw, off_start, tilt, pose = info["goal_places"]["rotate"]
         assert info["met"]["rotate"] == count
         assert 0.0 <= offset < 2.0 * count and 0.0 <= yaw < 2.0 * count
         # The flat start pose holds the cube where it settled: its start place, flat.
         assert 0.0 <= off_start < 2.0 * count and 0.0 <= tilt < 2.0 * count
-        assert info["goal_places"]["flip"] == (0.0, 0.0, 0.0, 0.0)
+        assert pose == 0.0  # the test turns the face; the hand holds the flat start pose
+        assert info["goal_places"]["flip"] == (0.0,) * 5
         # Every rotation met was counted by its direction; the next one is tried already.
         assert sum(met for met, _ in info["rotations"].values()) == count
         assert sum(tried for _, tried in info["rotations"].values()) == count + 1
@@ -713,12 +714,23 @@ def test_flips_and_rotations_are_judged_by_their_own_place_and_square_tests():
     assert env._goal_met()
     env.rotate_tilt, env.goal = 0.15, Goal("flip", env.goal.face)
     assert env._goal_met()  # the rotation's tilt test leaves flips alone
+    env.rotate_tilt, env.goal = None, Goal("rotate", env.goal.face, "cw")
+    scaled = env._scaled(env.target)  # the flat hand, off the flat start pose by nothing
+    assert env._pose_off_start() == pytest.approx(0.0)
+    env.target = env.target + 0.3 * (env.scene.hand_ctrl_high - env.scene.hand_ctrl_low) / 2
+    assert env._pose_off_start() == pytest.approx(0.3) and np.all(env._scaled(env.target) > scaled)
+    env.rotate_pose = 0.2
+    assert not env._goal_met()
+    env.rotate_pose = 0.4
+    assert env._goal_met()
+    env.rotate_pose, env.goal = 0.2, Goal("flip", env.goal.face)
+    assert env._goal_met()  # and so does its pose test
     update = {"flip_radius": 0.02, "flip_square": 0.3, "rotate_square": 0.25,
-              "rotate_radius": 0.03, "rotate_tilt": 0.1}  # fmt: skip
+              "rotate_radius": 0.03, "rotate_tilt": 0.1, "rotate_pose": 0.3}  # fmt: skip
     configured = CubeEnv(config.model_copy(update=update))
     assert (configured.flip_radius, configured.flip_square) == (0.02, 0.3)
     assert (configured.rotate_square, configured.rotate_radius) == (0.25, 0.03)
-    assert configured.rotate_tilt == 0.1
+    assert (configured.rotate_tilt, configured.rotate_pose) == (0.1, 0.3)
 
 
 def _turn_square(env):
@@ -831,10 +843,12 @@ def test_evaluations_drop_the_training_start_spread_and_keep_the_release():
     )
     assert evaluated.goal_restarts == 0.0
     placed = config.model_copy(
-        update={"rotate_radius": 0.02, "rotate_square": 0.2, "rotate_tilt": 0.1}
+        update={"rotate_radius": 0.02, "rotate_square": 0.2, "rotate_tilt": 0.1, "rotate_pose": 0.3}
     )
     assert evaluation_env(placed, "full").rotate_radius is None
     assert evaluation_env(placed, "full").rotate_tilt is None
+    assert evaluation_env(placed, "full").rotate_pose is None
+    assert evaluation_env(placed, "full", rotate_pose=0.4).rotate_pose == 0.4
     assert evaluation_env(placed, "full", rotate_radius=0.03).rotate_radius == 0.03
     assert evaluation_env(placed, "full", rotate_tilt=0.2).rotate_tilt == 0.2
     assert evaluated.release_steps == 10
