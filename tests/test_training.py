@@ -666,41 +666,29 @@ def test_the_flip_place_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp
     assert all(env.rotate_square is None for env in near.env.envs)
 
 
-def test_the_rotate_tilt_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):
-    settings = {"loose_tilt": 0.4, "tight_tilt": 0.1, "levels": 3, "window": 1,
+@pytest.mark.parametrize(("name", "loose", "tight"), [("tilt", 0.4, 0.1), ("pose", 0.9, 0.3)])
+def test_the_rotation_ladders_are_shared_logged_checkpointed_and_resumed(
+    yaml_file, tmp_path, name, loose, tight
+):
+    key = f"rotate_{name}"  # the ladder, its log field and the env setting it sets
+    settings = {f"loose_{name}": loose, f"tight_{name}": tight, "levels": 3, "window": 1,
                 "tighten_at": 0.5, "loosen_at": 0.0}  # fmt: skip
-    config = load_train_config(yaml_file(TINY | {"total_steps": 16, "rotate_tilt": settings}))
+    config = load_train_config(yaml_file(TINY | {"total_steps": 16, key: settings}))
     run = TrainingRun(config, tmp_path / "run")
-    assert all(env.rotate_tilt == pytest.approx(0.4) for env in run.env.envs)
+    assert all(getattr(env, key) == pytest.approx(loose) for env in run.env.envs)
     run.run()
     lines = read_log(tmp_path / "run" / "log.jsonl")
-    assert all(line["rotate_tilt"] == pytest.approx(0.4) for line in lines)  # none met
-    run.rotate_tilt.record_episode({"rotate": 1, "flip": 0}, {"rotate": 1, "flip": 5})
+    assert all(line[key] == pytest.approx(loose) for line in lines)  # none met
+    getattr(run, key).record_episode({"rotate": 1, "flip": 0}, {"rotate": 1, "flip": 5})
     run.save()
     again = TrainingRun(config, tmp_path / "again")
     again.resume(tmp_path / "run" / "checkpoint.pt")
-    assert again.rotate_tilt.level == 1  # flips are not counted
-    assert all(env.rotate_tilt == pytest.approx(0.3) for env in again.env.envs)
+    assert getattr(again, key).level == 1  # flips are not counted
+    step = loose + (tight - loose) / 3
+    assert all(getattr(env, key) == pytest.approx(step) for env in again.env.envs)
     plain = TrainingRun(load_train_config(yaml_file(TINY)), tmp_path / "plain")
     plain.resume(tmp_path / "run" / "checkpoint.pt")  # the ladder's state is not needed
-    assert all(env.rotate_tilt is None for env in plain.env.envs)
-
-
-def test_the_rotate_pose_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):
-    settings = {"loose_pose": 0.9, "tight_pose": 0.3, "levels": 3, "window": 1,
-                "tighten_at": 0.5, "loosen_at": 0.0}  # fmt: skip
-    config = load_train_config(yaml_file(TINY | {"total_steps": 16, "rotate_pose": settings}))
-    run = TrainingRun(config, tmp_path / "run")
-    assert all(env.rotate_pose == pytest.approx(0.9) for env in run.env.envs)
-    run.run()
-    lines = read_log(tmp_path / "run" / "log.jsonl")
-    assert all(line["rotate_pose"] == pytest.approx(0.9) for line in lines)  # none met
-    run.rotate_pose.record_episode({"rotate": 1, "flip": 0}, {"rotate": 1, "flip": 5})
-    run.save()
-    again = TrainingRun(config, tmp_path / "again")
-    again.resume(tmp_path / "run" / "checkpoint.pt")
-    assert again.rotate_pose.level == 1  # flips are not counted
-    assert all(env.rotate_pose == pytest.approx(0.7) for env in again.env.envs)
+    assert all(getattr(env, key) is None for env in plain.env.envs)
 
 
 def test_the_square_place_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp_path):

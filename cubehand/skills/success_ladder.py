@@ -6,13 +6,16 @@ of at least ``up_at`` steps the level up (unless it is at its top) and one of at
 (``../shared/reference/dactyl-facts.md``). Subclasses turn the level into a value:
 :mod:`cubehand.skills.layer_lock`, :mod:`cubehand.skills.stiffness_ramp`,
 :mod:`cubehand.skills.start_spread`, :mod:`cubehand.skills.flip_place` (flips),
-:mod:`cubehand.skills.square_place` (square goals). A pure class:
+:mod:`cubehand.skills.square_place` (square goals), :mod:`cubehand.skills.rotate_tilt` and
+:mod:`cubehand.skills.rotate_pose` (rotations, by :class:`RotationLadder`). Pure classes:
 no simulator import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class SuccessLadder:
@@ -75,3 +78,32 @@ class LooseToTight(SuccessLadder):
     def between(self, loose: float, tight: float) -> float:
         """The quantity that is ``loose`` at level 0 and ``tight`` at the top, now."""
         return loose + self.value * (tight - loose)
+
+
+class LadderRule(BaseModel):
+    """How a loose-to-tight ladder moves; a subclass adds its two ends."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    levels: int = Field(6, ge=1, description="steps from the loose to the tight end")
+    window: int = Field(200, ge=1, description="goals judged between decisions")
+    tighten_at: float = Field(0.12, gt=0, le=1, description="success rate that tightens")
+    loosen_at: float = Field(0.06, ge=0, le=1, description="success rate that loosens")
+
+    @model_validator(mode="after")
+    def _thresholds_ordered(self) -> LadderRule:
+        if self.loosen_at >= self.tighten_at:
+            raise ValueError("loosen_at must be below tighten_at")
+        return self
+
+
+class RotationLadder(LooseToTight):
+    """A loose-to-tight ladder moved by the rotations met and tried (the place ladder of
+    :mod:`cubehand.skills.flip_place` counts the same rotations where it judges them)."""
+
+    def __init__(self, rule: LadderRule) -> None:
+        super().__init__(rule.levels, rule.window, rule.tighten_at, rule.loosen_at)
+
+    def record_episode(self, met: Mapping[str, int], tried: Mapping[str, int]) -> None:
+        """Count an episode's rotations met and tried."""
+        self.record(met.get("rotate", 0), tried.get("rotate", 0))
