@@ -512,9 +512,11 @@ class CubeEnv(gym.Env):
         self.goal: Goal | None = None
         self._next_goal()
         self._distance = self._goal_distance()
-        # Scaled joint targets of zero shaping potential (the actuator ranges are fixed).
+        # Scaled joint targets of zero shaping potential, and of the start pose, which the
+        # rotation's pose test measures from (the actuator ranges are fixed).
         flat = self.config.shaping_pose == "flat"
         self._shaping_centre = self._scaled(rest_ctrl(self.scene)) if flat else 0.0
+        self._start_centre = self._scaled(self._start_targets(draw=False))
         self._potential = self._pose_potential()
         return self._observe(), self._info(None)
 
@@ -829,8 +831,8 @@ class CubeEnv(gym.Env):
         if self.goal is None:
             return False
         cube = self._cube_in_hand()
-        target = self.goal.face
-        if face_tilt(cube, target) > self.config.orientation_tolerance:
+        tilt = face_tilt(cube, self.goal.face)
+        if tilt > self.config.orientation_tolerance:
             return False
         if np.any(np.abs(self._cube_angles() - self.goal_angles) > self.config.face_tolerance):
             return False
@@ -850,7 +852,7 @@ class CubeEnv(gym.Env):
         radius = self.flip_radius if flip else self.rotate_radius
         if radius is not None and self._off_place() >= radius:
             return False
-        if not flip and self.rotate_tilt is not None and face_tilt(cube, target) > self.rotate_tilt:
+        if not flip and self.rotate_tilt is not None and tilt > self.rotate_tilt:
             return False
         if not flip and self.rotate_pose is not None and self._pose_off_start() > self.rotate_pose:
             return False
@@ -865,10 +867,14 @@ class CubeEnv(gym.Env):
         return float(np.linalg.norm(offset))
 
     def _pose_off_start(self) -> float:
-        """Mean distance of the joint targets from the start pose's, each scaled to [-1, 1]
-        over its range (``start_pose: random`` counts from halfway)."""
-        start = self._scaled(self._start_targets(draw=False))
-        return float(np.abs(self._scaled(self.target) - start).mean())
+        """Distance of the joint targets from the start pose's (``start_pose: random``
+        counts from halfway), as :meth:`_targets_off`."""
+        return self._targets_off(self._start_centre)
+
+    def _targets_off(self, centre: np.ndarray | float) -> float:
+        """Mean distance of the joint targets from ``centre``, each scaled to [-1, 1] over
+        its range."""
+        return float(np.abs(self._scaled(self.target) - centre).mean())
 
     def _note_start_yaw(self) -> None:
         """Keep the goal's ``start_yaws`` key: how far the cube is turned off square with the
@@ -883,10 +889,11 @@ class CubeEnv(gym.Env):
         """Add where the goal just met left the cube to :attr:`goal_places`."""
         place = self.goal_places[self.goal.kind]
         offset = self._cube_in_palm()
+        cube = self._cube_in_hand()
         place[0] += 1000.0 * float(np.linalg.norm(offset))
-        place[1] += float(np.degrees(yaw_off_square(self._cube_in_hand())))
+        place[1] += float(np.degrees(yaw_off_square(cube)))
         place[2] += 1000.0 * float(np.linalg.norm(offset - self._start_place))
-        place[3] += float(np.degrees(face_tilt(self._cube_in_hand(), self.goal.face)))
+        place[3] += float(np.degrees(face_tilt(cube, self.goal.face)))
         place[4] += self._pose_off_start()
 
     def _goal_distance(self) -> float:
@@ -914,8 +921,7 @@ class CubeEnv(gym.Env):
         ``pose_shaping``)."""
         if self.config.pose_shaping == 0.0:
             return 0.0
-        distance = np.abs(self._scaled(self.target) - self._shaping_centre).mean()
-        return -self.config.pose_shaping * float(distance)
+        return -self.config.pose_shaping * self._targets_off(self._shaping_centre)
 
     def _scaled(self, targets: np.ndarray) -> np.ndarray:
         """Joint targets scaled to [-1, 1] over each actuator's range (0 at mid-range)."""
