@@ -137,6 +137,13 @@ class TrainConfig(BaseModel):
         "must leave the cube (env.square_radius; cubehand.skills.square_place); null: "
         "env.square_radius as configured",
     )
+    test_ladders_count_restarts: bool = Field(
+        True,
+        description="whether the goal-test ladders (flip_place, square_place, rotate_tilt, "
+        "rotate_pose) also count the goals of episodes restarted from a recorded goal pose "
+        "(env.goal_restarts); false: fresh episodes only, so that the harder goals practised "
+        "from goal poses do not loosen the tests that fresh goals are judged by",
+    )
     restart_reach: StartSpreadConfig | None = Field(
         None,
         description="scale both ends of env.restart_blend by a fraction that starts at 0 (the "
@@ -251,14 +258,10 @@ class TrainingRun:
             # Whether the restart led to a goal at all: later goals of the episode start
             # from where that goal left the hand and say nothing about the restart's share.
             self.restart_reach.record(int(info["successes"] > 0), 1)
-        if self.flip_place is not None:
-            self.flip_place.record_episode(info["met"], info["attempts"])
-        if self.square_place is not None:
-            self.square_place.record_episode(info["met"], info["attempts"])
-        if self.rotate_tilt is not None:
-            self.rotate_tilt.record_episode(info["met"], info["attempts"])
-        if self.rotate_pose is not None:
-            self.rotate_pose.record_episode(info["met"], info["attempts"])
+        if self.config.test_ladders_count_restarts or not info.get("restarted"):
+            for ladder in (self.flip_place, self.square_place, self.rotate_tilt, self.rotate_pose):
+                if ladder is not None:
+                    ladder.record_episode(info["met"], info["attempts"])
 
     def _share_direction_weights(self) -> None:
         """Hand the curricula's flip-direction weights and chance of a counter-clockwise

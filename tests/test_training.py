@@ -534,6 +534,20 @@ def test_adr_can_leave_restarted_episodes_out_of_its_buffers(yaml_file, tmp_path
         assert len(run.adr.buffers[(boundary.name, "high")]) == kept
 
 
+def test_the_goal_test_ladders_can_leave_restarted_episodes_out(yaml_file, tmp_path):
+    rule = {"levels": 3, "window": 1, "tighten_at": 0.5, "loosen_at": 0.0}
+    ladders = {"rotate_tilt": rule | {"loose_tilt": 0.4, "tight_tilt": 0.1},
+               "rotate_pose": rule | {"loose_pose": 0.9, "tight_pose": 0.3}}  # fmt: skip
+    met = {"attempts": {"rotate": 1, "flip": 0}, "met": {"rotate": 1, "flip": 0}, "flips": {},
+           "failure": "timeout", "successes": 1}  # fmt: skip
+    for count_restarts, level in ((True, 2), (False, 1)):
+        settings = TINY | ladders | {"test_ladders_count_restarts": count_restarts}
+        run = TrainingRun(load_train_config(yaml_file(settings)), tmp_path / "run")
+        run._episode_end(0, met | {"restarted": True})
+        run._episode_end(0, met | {"restarted": False})
+        assert run.rotate_tilt.level == run.rotate_pose.level == level
+
+
 def test_adr_can_count_met_square_goals_as_performance(yaml_file, tmp_path):
     episode = {"attempts": {"rotate": 1, "flip": 0, "square": 3},
                "met": {"rotate": 1, "flip": 0, "square": 2}, "flips": {}, "failure": "timeout",
