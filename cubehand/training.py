@@ -22,6 +22,7 @@ from cubehand.config_files import load_yaml_config
 from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.goal_places import goal_places
+from cubehand.sim.goal_pose import stack_poses, unstack_poses
 from cubehand.sim.goal_sequels import sum_goal_sequels
 from cubehand.sim.goals import GOAL_KINDS
 from cubehand.sim.randomization import PARAMETER_BY_NAME, PARAMETERS
@@ -298,7 +299,8 @@ class TrainingRun:
         }
         if self.flip_place is not None:  # otherwise the env config's flip place stands
             place = self.flip_place
-            values |= {"flip_radius": place.radius, "flip_square": place.square}
+            if place.config.flips:
+                values |= {"flip_radius": place.radius, "flip_square": place.square}
             if place.config.square_rotations:
                 values["rotate_square"] = place.square
             if place.config.place_rotations:
@@ -438,14 +440,47 @@ class TrainingRun:
                 name: None if ladder is None else ladder.state_dict()
                 for name, ladder in self._ladders().items()
             },
+            "restart_poses": self._restart_poses_state(),
             "config": self.config.model_dump(mode="json"),
             "wall_seconds": self.wall_seconds,
         }
         save_checkpoint(state, path)
         return path
 
+    def _restart_poses_state(self) -> dict[str, Any] | None:
+        """Every environment's recorded goal poses (``env.goal_restarts``), with what they
+        were recorded after, so that a resumed run restarts from them at once."""
+        env = self.config.env
+        if not env.goal_restarts:
+            return None
+        return {
+            "restart_after": env.restart_after,
+            "release_steps": env.release_steps,
+            "envs": [
+                {k: torch.from_numpy(v) for k, v in stack_poses(e.goal_poses).items()}
+                if e.goal_poses else None
+                for e in self.env.envs
+            ],
+        }  # fmt: skip
+
+    def _load_restart_poses(self, saved: Mapping[str, Any] | None) -> None:
+        """Give the environments the goal poses a checkpoint kept, where they were recorded
+        as this run records them (same ``restart_after`` and ``release_steps``); environments
+        beyond the checkpoint's start empty."""
+        env = self.config.env
+        if saved is None or not env.goal_restarts:
+            return
+        recorded_as = (saved["restart_after"], saved["release_steps"])
+        if recorded_as != (env.restart_after, env.release_steps):
+            return
+        for cube_env, poses in zip(self.env.envs, saved["envs"], strict=False):
+            cube_env.goal_poses.clear()
+            if poses is not None:
+                cube_env.goal_poses.extend(unstack_poses({k: v.numpy() for k, v in poses.items()}))
+
     def resume(self, path: Path) -> None:
-        """Continue from a checkpoint: networks, normalizers, optimizer, ADR, counters.
+        """Continue from a checkpoint: networks, normalizers, optimizer, ADR, counters,
+        curricula and the recorded goal poses that restarts draw from.
 
         Environments start fresh episodes (their mid-episode physics is not saved).
 
@@ -466,6 +501,7 @@ class TrainingRun:
                 if ladder is not None and state.get(name) is not None:
                     ladder.load_state_dict(state[name])
             self._share_ladders()
+            self._load_restart_poses(state.get("restart_poses"))
         except (RuntimeError, ValueError, KeyError, TypeError) as error:
             message = " ".join(str(error).split())[:200]
             raise CheckpointError(f"{path} does not fit this configuration: {message}") from None

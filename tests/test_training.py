@@ -73,6 +73,31 @@ def test_run_logs_checkpoints_and_resumes(config_file, tmp_path):
     assert events and sum(e.stat().st_size for e in events) > 500
 
 
+def test_the_restart_poses_are_checkpointed_and_resumed(yaml_file, tmp_path):
+    restarts = TINY | {"env": TINY["env"] | {"goal_restarts": 0.5, "release_steps": 3}}
+    config = load_train_config(yaml_file(restarts))
+    run = TrainingRun(config, tmp_path / "run")
+    (tmp_path / "run").mkdir()
+    env = run.env.envs[0]
+    for shift in (0.0, 0.01):  # two distinct poses, as goals met would leave them
+        pose = env._current_pose()
+        pose.cube[0] += shift
+        env.goal_poses.append(pose)
+    run.save()
+    again = TrainingRun(config, tmp_path / "again")
+    again.resume(tmp_path / "run" / "checkpoint.pt")
+    kept = list(again.env.envs[0].goal_poses)
+    assert len(kept) == 2 and not again.env.envs[1].goal_poses
+    for saved, loaded in zip(env.goal_poses, kept, strict=True):
+        assert all(np.array_equal(a, b) for a, b in zip(saved, loaded, strict=True))
+    # Poses recorded after other goals, or before the hand opened, are not this run's.
+    for change in ({"restart_after": "flip"}, {"release_steps": 0}):
+        other = config.model_copy(update={"env": config.env.model_copy(update=change)})
+        fresh = TrainingRun(other, tmp_path / "other")
+        fresh.resume(tmp_path / "run" / "checkpoint.pt")
+        assert not fresh.env.envs[0].goal_poses
+
+
 def test_resume_refuses_a_checkpoint_of_another_network(config_file, tmp_path):
     TrainingRun(load_train_config(config_file), tmp_path / "a").run()
     bigger = TINY | {"ppo": TINY["ppo"] | {"network": {"embed": 8, "hidden": 16, "lstm": 32}}}
@@ -283,9 +308,13 @@ def test_cli_starts_ppo_from_a_cloned_policy_and_refuses_a_mismatch(capsys, yaml
     first = load_policy(student).policy.state_dict()
     assert main(["train", "clone", "--rotate-teacher", str(teacher), "--flip-teacher",
                  str(teacher), "--config", str(config), "--iterations", "1", "--runs",
-                 str(tmp_path), "--student", str(student)]) == 0  # fmt: skip
+                 str(tmp_path), "--student", str(student),
+                 "--learning-rate", "1e-4"]) == 0  # fmt: skip
     clone_log = (tmp_path / "tiny" / "clone_log.jsonl").read_text().splitlines()
     assert [json.loads(line)["iteration"] for line in clone_log] == [1, 2]
+    assert all({"kl_rotate", "kl_flip"} <= json.loads(line).keys() for line in clone_log)
+    assert main(["train", "clone", "--rotate-teacher", str(teacher), "--flip-teacher",
+                 str(teacher), "--config", str(config), "--learning-rate", "0"]) == 2  # fmt: skip
     second = load_policy(student).policy.state_dict()
     assert any(not torch.equal(first[k], second[k]) for k in first)
     runs = tmp_path / "ppo"
@@ -678,6 +707,14 @@ def test_the_flip_place_is_shared_logged_checkpointed_and_resumed(yaml_file, tmp
     near.resume(tmp_path / "run" / "checkpoint.pt")
     assert all(env.rotate_radius == pytest.approx(0.05) for env in near.env.envs)
     assert all(env.rotate_square is None for env in near.env.envs)
+    rotations_only = config.model_copy(
+        update={"flip_place": config.flip_place.model_copy(
+            update={"place_rotations": True, "square_rotations": True, "flips": False})}
+    )  # fmt: skip
+    spared = TrainingRun(rotations_only, tmp_path / "spared")
+    spared.resume(tmp_path / "run" / "checkpoint.pt")
+    assert all(env.rotate_radius == pytest.approx(0.05) for env in spared.env.envs)
+    assert all(env.flip_radius is None and env.flip_square is None for env in spared.env.envs)
 
 
 @pytest.mark.parametrize(("name", "loose", "tight"), [("tilt", 0.4, 0.1), ("pose", 0.9, 0.3)])

@@ -134,11 +134,20 @@ def train_clone(
             "with an earlier cloning run's policy.safetensors)",
         ),
     ] = None,
+    learning_rate: Annotated[
+        float,
+        typer.Option(
+            help="Adam's learning rate for the student (lower keeps more of a "
+            "student that starts from a trained policy)"
+        ),
+    ] = CloneConfig().learning_rate,
     runs: Annotated[Path, typer.Option(help="folder for run outputs")] = Path("runs"),
 ) -> None:
     """Clone a trained policy, or one per goal kind, into the network of CONFIG (DAgger: the
     student acts, the teacher of the current goal labels); writes runs/NAME/policy.safetensors
     (to start PPO from with --init-policy) and clone_log.jsonl."""
+    if not learning_rate > 0:
+        raise CubeError(f"--learning-rate must be above 0, got {learning_rate}")
     train_config = load_train_config(config)
     teachers: Policy | dict[str, Policy]
     if teacher is not None and rotate_teacher is None and flip_teacher is None:
@@ -169,10 +178,15 @@ def train_clone(
                 with log.open("a") as file:
                     file.write(json.dumps({"iteration": done + index + 1, **record}) + "\n")
                 if (index + 1) % 10 == 0:
-                    progress.console.print(f"iteration {index + 1}: KL {record['kl']:.3f}, "
-                                           f"agreement {record['agreement']:.3f}")  # fmt: skip
+                    kinds = "".join(
+                        f", {key[3:]} {value:.3f}" for key, value in record.items()
+                        if key.startswith("kl_") and value is not None
+                    )  # fmt: skip
+                    line = f"KL {record['kl']:.3f}{kinds}, agreement {record['agreement']:.3f}"
+                    progress.console.print(f"iteration {index + 1}: {line}")
 
-            clone(teachers, student, env, CloneConfig(), iterations, train_config.seed, show)
+            settings = CloneConfig(learning_rate=learning_rate)
+            clone(teachers, student, env, settings, iterations, train_config.seed, show)
     finally:
         env.close()
     out = out_dir / "policy.safetensors"

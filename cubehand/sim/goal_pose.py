@@ -10,6 +10,7 @@ relative to the palm.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import mujoco
@@ -23,6 +24,19 @@ class GoalPose(NamedTuple):
     joint_speeds: np.ndarray
     targets: np.ndarray  # the actuators' joint targets
     cube: np.ndarray  # the cube's free joint: position and quaternion (model +z up)
+
+
+def stack_poses(poses: Sequence[GoalPose]) -> dict[str, np.ndarray]:
+    """``poses`` (at least one) as one array per field, stacked in order (for checkpoints)."""
+    if not poses:
+        raise ValueError("stack_poses needs at least one pose")
+    return {field: np.stack([getattr(pose, field) for pose in poses]) for field in GoalPose._fields}
+
+
+def unstack_poses(stacked: Mapping[str, np.ndarray]) -> list[GoalPose]:
+    """The poses that :func:`stack_poses` stacked, in the same order."""
+    count = len(stacked["joints"])
+    return [GoalPose(*(np.array(stacked[f][i]) for f in GoalPose._fields)) for i in range(count)]
 
 
 def blend_poses(

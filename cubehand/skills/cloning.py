@@ -64,20 +64,27 @@ class PolicyCloner:
     def iterate(self) -> dict[str, float]:
         """One iteration: collect with the student, label with the teacher, fit."""
         batch = self._collect()
-        losses = [self._fit(batch) for _ in range(self.config.epochs)]
+        kls = [self._fit(batch) for _ in range(self.config.epochs)]
         self.student.trunk.update_norms(batch["obs"])
-        return {"kl": losses[-1], "agreement": batch["agreement"]}
+        record = {"kl": float(kls[-1].mean()), "agreement": batch["agreement"]}
+        if len(self.teachers) > 1:  # the last epoch's KL on each teacher's goals
+            kinds = np.array(batch["kinds"])
+            for kind in self.teachers:
+                mask = torch.as_tensor(kinds == kind)
+                record[f"kl_{kind}"] = float(kls[-1][mask].mean()) if mask.any() else None
+        return record
 
     @torch.no_grad()
     def _collect(self) -> dict[str, Any]:
         obs_seq: dict[str, list[np.ndarray]] = {k: [] for k in self.obs}
-        starts, teacher_logits, agree = [], [], []
+        starts, teacher_logits, agree, kinds = [], [], [], []
         first_state = tuple(s.clone() for s in self.student_state)
         for _ in range(self.config.rollout_steps):
             obs_t = {k: torch.as_tensor(v).unsqueeze(0) for k, v in self.obs.items()}
             start_t = torch.as_tensor(self.starts).unsqueeze(0)
             student, self.student_state = self.student(obs_t, self.student_state, start_t)
-            labels = self._teacher_logits(obs_t, start_t)
+            kinds.append(self._labelling_kinds())
+            labels = self._teacher_logits(obs_t, start_t, kinds[-1])
             probs = student.probs.reshape(-1, student.probs.shape[-1])
             action = torch.multinomial(probs, 1, generator=self.generator)
             action = action.reshape(student.probs.shape[:-1])
@@ -97,32 +104,40 @@ class PolicyCloner:
             "teacher_logits": torch.stack(teacher_logits),
             "state": first_state,
             "agreement": float(torch.stack(agree).mean()),
+            "kinds": kinds,
         }
 
+    def _labelling_kinds(self) -> list[str]:
+        """Which teacher labels each environment now: the one of its current goal kind (the
+        first teacher where none is set or the kind has no teacher)."""
+        if len(self.teachers) == 1:
+            return [next(iter(self.teachers))] * self.env.n_envs
+        fallback = next(iter(self.teachers))
+        kinds = self.env.goal_kinds()  # type: ignore[attr-defined]
+        return [k if k in self.teachers else fallback for k in kinds]
+
     def _teacher_logits(
-        self, obs: Mapping[str, torch.Tensor], starts: torch.Tensor
+        self, obs: Mapping[str, torch.Tensor], starts: torch.Tensor, kinds: list[str]
     ) -> torch.Tensor:
         """Every teacher steps on the observations; each environment's labels (B, 20, 11)
-        come from the teacher of its current goal kind."""
+        come from the teacher that ``kinds`` names for it."""
         logits = {}
         for kind, teacher in self.teachers.items():
             dist, self.teacher_states[kind] = teacher(obs, self.teacher_states[kind], starts)
             logits[kind] = dist.logits[0]
-        if len(self.teachers) == 1:
-            return next(iter(logits.values()))
-        kinds = list(self.env.goal_kinds())  # type: ignore[attr-defined]
-        fallback = next(iter(self.teachers))
-        return torch.stack([logits[k if k in logits else fallback][i] for i, k in enumerate(kinds)])
+        return torch.stack([logits[k][i] for i, k in enumerate(kinds)])
 
-    def _fit(self, batch: Mapping[str, Any]) -> float:
+    def _fit(self, batch: Mapping[str, Any]) -> torch.Tensor:
+        """One gradient step on the mean KL (teacher to student, summed over heads);
+        returns that KL at each step and environment, (T, B), before the step."""
         dist, _ = self.student(batch["obs"], batch["state"], batch["starts"])
         teacher = torch.distributions.Categorical(logits=batch["teacher_logits"])
-        loss = torch.distributions.kl_divergence(teacher, dist).sum(-1).mean()
+        kl = torch.distributions.kl_divergence(teacher, dist).sum(-1)
         self.optimizer.zero_grad()
-        loss.backward()
+        kl.mean().backward()
         torch.nn.utils.clip_grad_norm_(self.student.parameters(), self.config.max_grad_norm)
         self.optimizer.step()
-        return float(loss.detach())
+        return kl.detach()
 
 
 def clone(

@@ -10,8 +10,8 @@ better and one looser after a window at ``loosen_at`` or worse (the two-threshol
 ADR, ``../shared/reference/dactyl-facts.md``). With ``square_rotations`` the square test
 applies to rotations too (rotations met had left the cube 20 degrees turned on average,
 where the next rotation fails), with ``place_rotations`` the radius does, and the windows
-then count goals of both kinds. Evaluations judge every goal as before. A pure class: no
-simulator import.
+then count goals of both kinds; without ``flips`` they judge and count rotations only.
+Evaluations judge every goal as before. A pure class: no simulator import.
 """
 
 from __future__ import annotations
@@ -50,9 +50,17 @@ class FlipPlaceConfig(BaseModel):
         "count rotations with flips in the windows, so that a rotation must leave the cube "
         "where the next one starts",
     )
+    flips: bool = Field(
+        True,
+        description="judge flips by the radius and square (false: flips are met anywhere, "
+        "as the env config says, and the windows count rotations only; needs "
+        "square_rotations or place_rotations)",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> FlipPlaceConfig:
+        if not (self.flips or self.square_rotations or self.place_rotations):
+            raise ValueError("flips: false needs square_rotations or place_rotations")
         if self.loosen_at >= self.tighten_at:
             raise ValueError("loosen_at must be below tighten_at")
         if self.tight_radius > self.loose_radius or self.tight_square > self.loose_square:
@@ -79,10 +87,11 @@ class FlipPlace(LooseToTight):
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """The goal kinds that the windows count: flips, and rotations where the square or
-        the place test judges them too."""
-        rotations = self.config.square_rotations or self.config.place_rotations
-        return ("flip", "rotate") if rotations else ("flip",)
+        """The goal kinds that the windows count: flips where the ladder judges them, and
+        rotations where the square or the place test judges them too."""
+        c = self.config
+        rotations = c.square_rotations or c.place_rotations
+        return ("flip",) * c.flips + ("rotate",) * rotations
 
     def record_episode(self, met: Mapping[str, int], tried: Mapping[str, int]) -> None:
         """Count an episode's goals met and tried, of the kinds judged."""

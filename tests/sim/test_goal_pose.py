@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from cubehand.sim.env import CubeEnv, EnvConfig
-from cubehand.sim.goal_pose import GoalPose, blend_poses, slerp
+from cubehand.sim.goal_pose import GoalPose, blend_poses, slerp, stack_poses, unstack_poses
 from cubehand.sim.scene import SceneConfig
 
 
@@ -89,3 +89,15 @@ def test_half_way_the_cube_lies_half_way_between_its_places_on_the_palm(hand_and
     assert np.allclose(places[2], (places[0] + places[1]) / 2, atol=1e-9)
     with pytest.raises(ValueError, match="share"):
         _blend(env, start, goal, 1.5)
+
+
+def test_poses_stack_by_field_and_unstack_in_order():
+    poses = [GoalPose(np.full(3, i), np.full(3, -i), np.full(2, 2 * i), np.full(7, 0.1 * i))
+             for i in range(3)]  # fmt: skip
+    stacked = stack_poses(poses)
+    assert stacked["joints"].shape == (3, 3) and stacked["cube"].shape == (3, 7)
+    back = unstack_poses(stacked)
+    assert all(np.array_equal(a, b) for p, q in zip(poses, back, strict=True)
+               for a, b in zip(p, q, strict=True))  # fmt: skip
+    with pytest.raises(ValueError, match="at least one"):
+        stack_poses([])

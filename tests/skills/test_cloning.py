@@ -51,6 +51,10 @@ def test_a_teacher_per_goal_kind_labels_the_environments_working_on_that_kind():
                     learning_rate=1e-2), iterations=30, seed=0)  # fmt: skip
     assert records[0]["agreement"] < 0.4
     assert records[-1]["agreement"] > 0.9
+    # The KL is told apart by the teacher that labelled it; the whole lies between the parts.
+    last = records[-1]
+    low, high = sorted((last["kl_rotate"], last["kl_flip"]))
+    assert low <= last["kl"] <= high and records[0]["kl_rotate"] > last["kl_rotate"]
 
 
 def test_a_teacher_per_goal_kind_needs_an_environment_that_reports_kinds():

@@ -54,3 +54,15 @@ def test_square_rotations_counts_rotations_with_flips():
     assert place.level == 0
     place.record_episode({"rotate": 1}, {"rotate": 1})  # 5 of 10 tightens
     assert place.level == 1
+
+
+def test_flips_can_be_left_to_the_env_while_rotations_are_judged():
+    config = FlipPlaceConfig(place_rotations=True, flips=False, window=2, tighten_at=0.5,
+                             loosen_at=0.1)  # fmt: skip
+    place = FlipPlace(config)
+    assert place.kinds == ("rotate",)
+    place.record_episode({"flip": 0, "rotate": 1}, {"flip": 9, "rotate": 1})
+    place.record_episode({"flip": 0, "rotate": 1}, {"flip": 9, "rotate": 1})  # 2 of 2
+    assert place.level == 1
+    with pytest.raises(ValidationError, match="flips: false needs"):
+        FlipPlaceConfig(flips=False)
