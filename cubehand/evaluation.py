@@ -23,6 +23,7 @@ from cubehand.goal_starts import GoalStart, GoalStartRecorder
 from cubehand.sim.batched_env import BatchedCubeEnv
 from cubehand.sim.env import EnvConfig, observation_sizes
 from cubehand.sim.goal_places import goal_places
+from cubehand.sim.goal_pose import GoalPose
 from cubehand.sim.goal_sequels import sum_goal_endings, sum_goal_sequels
 from cubehand.sim.randomization import PARAMETERS, check_range
 from cubehand.sim.scene import SceneConfig
@@ -109,8 +110,9 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     scene = scene.model_copy(update={"perturbation": updates.pop("perturbation", None)})
     # Evaluations end an episode at its first goal timeout, whatever training allowed, start
     # with the cube where it settles by itself on the open hand, its faces at their zero
-    # (never from a recorded goal pose; displaced or with its faces turned only where
-    # ``updates`` ask for it, as ``eval policy --start-offset``, ``--start-face-turns``)
+    # (never from a recorded goal pose; displaced, with its faces turned or from a pose bank
+    # only where ``updates`` ask for it, as ``eval policy --start-offset``,
+    # ``--start-face-turns``, ``--start-bank``)
     # and draw flips in all four directions (a training probe may have left some out).
     # A goal is judged with the cube anywhere on the palm (the default ``palm_radius``) and
     # tilted up to ``orientation_tolerance``, however near its place and flat training asked
@@ -121,6 +123,8 @@ def evaluation_env(trained: EnvConfig, cube: str, **updates: Any) -> EnvConfig:
     # between goals (``release_steps``) as it did in training.
     fixed = {
         "timeouts_allowed": 0, "start_offset": 0.0, "start_yaw": 0.0, "goal_restarts": 0.0,
+        "bank_restarts": 0.0, "restart_bank": None, "restart_blend": (1.0, 1.0),
+        "restart_rotate_probability": None,
         "start_face_turns": False,
         "flip_directions": FLIP_DIRECTIONS,
         "palm_radius": EnvConfig.model_fields["palm_radius"].default, "centre_weight": 0.0,
@@ -270,18 +274,27 @@ def evaluate_policy(
     on_episode: Callable[[], None] | None = None,
     temperature: float = 0.0,
     goal_starts: list[GoalStart] | None = None,
+    poses: list[GoalPose] | None = None,
+    poses_after: str = "any",
+    seed_offset: int = EVAL_SEED_OFFSET,
 ) -> dict[str, Any]:
     """Run ``episodes`` episodes (the same number per environment) and summarise them;
     greedy actions, or drawn at ``temperature`` (see :class:`PolicyActor`) from a generator
     seeded by ``seed``. Where ``goal_starts`` is a list, the counted episodes' goals are
-    added to it (:mod:`cubehand.goal_starts`)."""
+    added to it (:mod:`cubehand.goal_starts`); where ``poses`` is a list, the hand and cube
+    after the counted episodes' met goals of kind ``poses_after`` (or ``any``), as the next
+    goal finds them (:mod:`cubehand.sim.pose_bank`). Seeds count from ``seed_offset``: the
+    evaluation range, unless a caller records training material (``cubehand train poses``)."""
     n_envs = max(1, min(n_envs, episodes))
     quota = [episodes // n_envs + (1 if i < episodes % n_envs else 0) for i in range(n_envs)]
     batch = BatchedCubeEnv(n_envs, config, ranges=ranges)
     finished: list[list[dict[str, Any]]] = [[] for _ in range(n_envs)]
     try:
-        obs = batch.reset(seed=EVAL_SEED_OFFSET + seed)
-        generator = torch.Generator().manual_seed(EVAL_SEED_OFFSET + seed)
+        if poses is not None:
+            for index, env in enumerate(batch.envs):
+                env.on_goal_pose = _pose_keeper(poses, poses_after, finished[index], quota[index])
+        obs = batch.reset(seed=seed_offset + seed)
+        generator = torch.Generator().manual_seed(seed_offset + seed)
         actor = PolicyActor(policy, n_envs, temperature, generator if temperature else None)
         recorder = None if goal_starts is None else GoalStartRecorder(batch.envs)
         while any(len(done) < want for done, want in zip(finished, quota, strict=True)):
@@ -303,6 +316,19 @@ def evaluate_policy(
     return summarize([info for env in finished for info in env], config, seed) | {
         "temperature": temperature
     }
+
+
+def _pose_keeper(
+    poses: list[GoalPose], kind: str, finished: list[Any], quota: int
+) -> Callable[[str, GoalPose], None]:
+    """An ``on_goal_pose`` that adds poses after goals of ``kind`` (or ``any``) to ``poses``
+    while the environment's episodes are still counted (fewer than ``quota`` finished)."""
+
+    def keep(met: str, pose: GoalPose) -> None:
+        if kind in ("any", met) and len(finished) < quota:
+            poses.append(pose)
+
+    return keep
 
 
 def summarize(episodes: list[dict[str, Any]], config: EnvConfig, seed: int) -> dict[str, Any]:

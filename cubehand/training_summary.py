@@ -182,7 +182,7 @@ def markdown_table(windows: list[dict]) -> str:
         return " / ".join("-" if offsets[k] is None else f"{offsets[k]:.1f}" for k in offsets)
 
     header = ("| steps | episodes | goals per episode (fresh / restarted) | rotate | flip | "
-              + " | ".join(FLIP_DIRECTIONS) + " | rotate after a flip / rotate / restart "
+              + " | ".join(FLIP_DIRECTIONS) + " | rotate after a flip / rotate / restart / bank "
               "| rotate by degrees off square at its start ("
               + " / ".join(YAW_BINS) + ") "
               "| left at, mm (rotate / flip) | mm off the start place | degrees tilted | drops "
@@ -195,7 +195,7 @@ def markdown_table(windows: list[dict]) -> str:
         )
         after = " / ".join(
             "{}/{}".format(*w["goal_sequels"].get(f"{before}>rotate", [0, 0]))
-            for before in ("flip", "rotate", "restart")
+            for before in ("flip", "rotate", "restart", "bank")
         )
         yaws = " / ".join(
             "{}/{}".format(*w["start_yaws"].get(f"rotate {name}", [0, 0])) for name in YAW_BINS

@@ -97,15 +97,20 @@ def test_markdown_table_has_one_row_per_window():
     header, rule, row = table.strip().splitlines()
     assert header.count("|") == rule.count("|") == row.count("|")
     assert "0.500 (1/2)" in row
-    assert "| 0/0 / 0/0 / 0/0 |" in row  # a log without goal_sequels
+    assert "| 0/0 / 0/0 / 0/0 / 0/0 |" in row  # a log without goal_sequels
 
 
 def test_rotations_are_pooled_by_what_came_before_them():
-    sequels = [{"flip>rotate": [1, 4], "rotate>rotate": [2, 2]}, {"flip>rotate": [0, 3]}]
+    sequels = [
+        {"flip>rotate": [1, 4], "rotate>rotate": [2, 2]},
+        {"flip>rotate": [0, 3], "bank>rotate": [1, 5]},
+    ]
     records = [{**record(10 * i, 2, 1.0), "goal_sequels": s} for i, s in enumerate(sequels, 1)]
     (window,) = summarize(records, window_steps=100)
-    assert window["goal_sequels"] == {"flip>rotate": [1, 7], "rotate>rotate": [2, 2]}
-    assert "| 1/7 / 2/2 / 0/0 |" in markdown_table([window])
+    assert window["goal_sequels"] == {
+        "flip>rotate": [1, 7], "rotate>rotate": [2, 2], "bank>rotate": [1, 5]
+    }  # fmt: skip
+    assert "| 1/7 / 2/2 / 0/0 / 1/5 |" in markdown_table([window])
 
 
 def test_goals_are_pooled_by_how_far_the_cube_was_turned_as_they_started():

@@ -11,6 +11,7 @@ from cubehand.cli import (
     bench,
     eval_commands,
     plan_commands,
+    pose_commands,
     probe_commands,
     sim_commands,
     solve_command,
@@ -32,6 +33,7 @@ app.command("plan")(plan_commands.plan_command)
 app.command("render")(sim_commands.render)
 app.command("view")(sim_commands.view)
 train_commands.app.command("vision")(vision_commands.train_vision)
+train_commands.app.command("poses")(pose_commands.record_poses)
 train_commands.app.command("vision-average")(vision_commands.average_vision)
 eval_commands.app.command("vision")(vision_commands.eval_vision)
 app.add_typer(train_commands.app, name="train")

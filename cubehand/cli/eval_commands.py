@@ -92,6 +92,13 @@ def eval_policy(
             "leaves them"
         ),
     ] = False,
+    start_bank: Annotated[
+        Path | None,
+        typer.Option(
+            help="start every episode from a pose of this bank (`cubehand train poses "
+            "--evaluation-seeds`): where another policy's goals left the hand and cube"
+        ),
+    ] = None,
     flip_radius: Annotated[
         float | None,
         typer.Option(
@@ -199,8 +206,10 @@ def eval_policy(
     # Where episodes start: always set (evaluations start undisplaced unless asked).
     start_settings = {"start_offset": start_offset, "start_yaw": start_yaw,
                       "start_face_turns": start_face_turns}  # fmt: skip
-    overrides: dict[str, int | bool | float | str] = {
+    bank = {} if start_bank is None else {"restart_bank": start_bank, "bank_restarts": 1.0}
+    overrides: dict[str, int | bool | float | str | Path] = {
         **start_settings,
+        **bank,
         **{name: value for name, value in given.items() if value is not None},
     }
     config = evaluation_env(
@@ -226,6 +235,7 @@ def eval_policy(
         result["goal_starts"] = str(goal_starts)
     # Every setting the command line can override is reported as the evaluation ran it.
     result |= {"physics": physics, "perturb": perturb, "goals": goals, "weights": str(weights),
+               "start_bank": None if start_bank is None else str(start_bank),
                **start_settings, **{name: getattr(config, name) for name in given}}  # fmt: skip
     if as_json:
         print(json.dumps(result))

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 import gymnasium as gym
 import mujoco
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cubehand.sim.constants import FINGERTIP_SITES, JOINT_NAMES
 from cubehand.sim.cube_frame import paint_in_model, reanchor_up, symmetric_pose, up_symmetry
@@ -49,6 +50,7 @@ from cubehand.sim.hand_frame import (
     yaw_off_square,
 )
 from cubehand.sim.perturbations import PerturbationDriver
+from cubehand.sim.pose_bank import load_pose_bank
 from cubehand.sim.randomization import (
     PARAMETERS,
     PhysicsRandomizer,
@@ -304,6 +306,18 @@ class EnvConfig(BaseModel):
         "(hand and cube) toward the recorded goal pose, drawn uniformly from this range for "
         "each restart (a reverse curriculum; 1: the goal pose itself)",
     )
+    bank_restarts: float = Field(
+        0.0, ge=0, le=1,
+        description="the probability that an episode starts from a pose of restart_bank "
+        "(drawn before goal_restarts; restart_blend applies; the cube set there still and "
+        "with its faces aligned): rotations from where another policy's flips left the "
+        "cube, farther than start_offset reaches (training, and `eval policy --start-bank`)",
+    )  # fmt: skip
+    restart_bank: Path | None = Field(
+        None,
+        description="bank_restarts: an .npz of hand-and-cube poses (`cubehand train poses`; "
+        "cubehand.sim.pose_bank), relative to the working folder",
+    )
     pose_shaping: float = Field(
         0.0,
         ge=0,
@@ -324,6 +338,12 @@ class EnvConfig(BaseModel):
         "first goals never show) or the aligned angles when the current goal started (every "
         "goal then looks like a first goal; goal tests are unchanged)",
     )
+
+    @model_validator(mode="after")
+    def _bank_restarts_need_a_bank(self) -> EnvConfig:
+        if self.bank_restarts > 0 and self.restart_bank is None:
+            raise ValueError("bank_restarts above 0 needs restart_bank (a pose bank file)")
+        return self
 
     @field_validator("restart_blend")
     @classmethod
@@ -415,6 +435,11 @@ class CubeEnv(gym.Env):
         self.on_release_step: Callable[[int], None] | None = None
         #: Hand and cube poses at goals met, newest last (``goal_restarts``).
         self.goal_poses: deque[GoalPose] = deque(maxlen=self.config.restart_poses)
+        #: Called after every goal met with its kind and the hand and cube as the next goal
+        #: finds them (where the hand opens between goals: after it opened, and not after
+        #: an episode's last goal or a drop): to record a pose bank
+        #: (:mod:`cubehand.sim.pose_bank`).
+        self.on_goal_pose: Callable[[str, GoalPose], None] | None = None
         #: The settled start of the last fresh episode (``restart_blend``).
         self._start_pose: GoalPose | None = None
         #: How far this episode's restart went toward its goal pose (None: a fresh start).
@@ -423,6 +448,12 @@ class CubeEnv(gym.Env):
         #: hand frame (m): measured once, on the first scene built.
         self._start_place: np.ndarray | None = None
         self._build(self.config.scene)
+        #: Poses that episodes may start from (``bank_restarts``, ``restart_bank``).
+        self.pose_bank: list[GoalPose] = []
+        if self.config.restart_bank is not None:
+            self.pose_bank = load_pose_bank(
+                self.config.restart_bank, len(self._joint_qpos), len(self.scene.hand_actuators)
+            )
         self.action_space = gym.spaces.MultiDiscrete([ACTION_BINS] * len(self.scene.hand_actuators))
         sizes = observation_sizes()
         self.observation_space = gym.spaces.Dict(
@@ -462,7 +493,8 @@ class CubeEnv(gym.Env):
         # would read as a twisting load at the first step and let a layer go.
         reset_mechanism(self.scene.mechanism, model, self.data)
         mujoco.mj_forward(model, self.data)
-        restart = self._draw_goal_pose()
+        banked = self._draw_bank_pose()
+        restart = banked if banked is not None else self._draw_goal_pose()
         self.restart_share = None
         if restart is None:
             self._displace_cube()
@@ -494,7 +526,7 @@ class CubeEnv(gym.Env):
         #: ``restart`` from a goal pose, a met ``rotate`` or ``flip``, or a ``timeout`` the
         #: episode went on from): [met, tried].
         self.sequels: dict[str, list[int]] = {}
-        self._before = "restart" if self.restarted else "start"
+        self._before = "bank" if banked is not None else "restart" if self.restarted else "start"
         #: Goals by how far the cube was turned off square with the hand when they started
         #: (their first control step), ``"kind low-high"`` in degrees: [met, tried].
         self.start_yaws: dict[str, list[int]] = {}
@@ -559,6 +591,17 @@ class CubeEnv(gym.Env):
             return restarted
         return self.config.rotate_probability
 
+    def _draw_bank_pose(self) -> GoalPose | None:
+        """A pose of the bank to start from (``bank_restarts``), or ``None``; draws nothing
+        while bank restarts are off, nor, where restarts blend (``restart_blend``), before a
+        fresh episode has settled to blend from."""
+        blends = tuple(self.config.restart_blend) != (1.0, 1.0)
+        if self.config.bank_restarts == 0.0 or (blends and self._start_pose is None):
+            return None
+        if self.np_random.uniform() >= self.config.bank_restarts:
+            return None
+        return self.pose_bank[int(self.np_random.integers(len(self.pose_bank)))]
+
     def _draw_goal_pose(self) -> GoalPose | None:
         """A recorded goal pose to start from (``goal_restarts``), or ``None``; draws nothing
         while restarts are off."""
@@ -595,12 +638,16 @@ class CubeEnv(gym.Env):
             self._start_pose, goal, self.restart_share,
         )  # fmt: skip
 
-    def _record_goal_pose(self) -> None:
-        """Keep the hand and cube as they are at a goal met (``goal_restarts``), the cube's
-        model frame turned so that its +z points up in the hand (the locked cube's hinge)."""
+    def _record_goal_pose(self, kind: str = "any", keep: bool = True) -> None:
+        """Keep the hand and cube as they are at a goal met of ``kind`` where ``keep``
+        (``goal_restarts``) and hand them to :attr:`on_goal_pose`, the cube's model frame
+        turned so that its +z points up in the hand (the locked cube's hinge)."""
         pose = self._current_pose()
         pose.cube[3:7] = symmetric_pose(pose.cube[3:7], up_symmetry(self._model_up()))
-        self.goal_poses.append(pose)
+        if keep:
+            self.goal_poses.append(pose)
+        if self.on_goal_pose is not None:
+            self.on_goal_pose(kind, pose)
 
     def _place(self, pose: GoalPose) -> None:
         """Put the hand and the (aligned, still) cube in a recorded goal pose."""
@@ -695,11 +742,13 @@ class CubeEnv(gym.Env):
             else:
                 reward += self.config.goal_bonus
                 met = True
+                kind = self.goal.kind
                 keep_pose = bool(self.config.goal_restarts) and (
-                    self.config.restart_after in ("any", self.goal.kind)
+                    self.config.restart_after in ("any", kind)
                 )
-                if keep_pose and not self.config.release_steps:
-                    self._record_goal_pose()
+                record_pose = keep_pose or self.on_goal_pose is not None
+                if record_pose and not self.config.release_steps:
+                    self._record_goal_pose(kind, keep_pose)
                 if self.goal.kind != "square":  # a square goal only prepares a rotation
                     self.successes += 1
                 self.met[self.goal.kind] += 1
@@ -717,8 +766,8 @@ class CubeEnv(gym.Env):
                 elif self.config.release_steps:
                     self._release()
                     released = True
-                    if keep_pose and not is_dropped(self.scene, self.data):
-                        self._record_goal_pose()  # as the next goal finds the hand
+                    if record_pose and not is_dropped(self.scene, self.data):
+                        self._record_goal_pose(kind, keep_pose)  # as the next goal finds it
         elif self.goal_steps >= self.config.goal_timeout:
             if (
                 self._plan is None

@@ -12,8 +12,8 @@ from cubehand.sim.goals import GOAL_KINDS
 from cubehand.skills.outcome_counts import sum_met_tried
 
 #: What can come before a goal: the episode's start (or, in training, a restart from a
-#: recorded goal pose), a met goal, or a timed-out goal.
-BEFORE = ("start", "restart", *GOAL_KINDS, "timeout")
+#: recorded goal pose, or a start from a pose bank), a met goal, or a timed-out goal.
+BEFORE = ("start", "restart", "bank", *GOAL_KINDS, "timeout")
 #: Every ``"before>kind"`` key, in report order.
 SEQUELS = tuple(f"{before}>{kind}" for before in BEFORE for kind in GOAL_KINDS)
 

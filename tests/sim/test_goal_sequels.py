@@ -8,7 +8,7 @@ def test_goal_sequels_sum_each_key_over_episodes_and_list_every_key():
         {},
     ]
     totals = sum_goal_sequels(episodes)
-    assert list(totals) == list(SEQUELS) and len(SEQUELS) == 18
+    assert list(totals) == list(SEQUELS) and len(SEQUELS) == 21
     assert totals["start>flip"] == [2, 2]
     assert totals["flip>rotate"] == [1, 3]
     assert totals["rotate>rotate"] == [1, 1]

@@ -1,0 +1,102 @@
+"""``cubehand train poses``: a pose bank of where a policy's goals leave the hand and cube."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from cubehand.cli.eval_commands import ROTATE_PROBABILITY
+from cubehand.cli.progress import counting_progress
+from cubehand.evaluation import (
+    SHIPPED_WEIGHTS,
+    evaluate_policy,
+    evaluation_env,
+    load_policy,
+    physics_ranges,
+)
+from cubehand.sim.goal_pose import GoalPose
+from cubehand.sim.pose_bank import save_pose_bank
+from cubehand.sim.scene import CubeModel
+from cubehand.solver.errors import CubeError
+from cubehand.training import EVAL_SEED_OFFSET
+
+
+def record_poses(
+    weights: Annotated[Path, typer.Option(help="safetensors file or checkpoint")] = SHIPPED_WEIGHTS,
+    out: Annotated[Path, typer.Option(help=".npz pose bank to write")] = Path("poses.npz"),
+    goals: Annotated[
+        Literal["curriculum", "rotate", "flip"],
+        typer.Option(help="the goals the policy is given: curriculum, rotate only or flip only"),
+    ] = "flip",
+    after: Annotated[
+        Literal["flip", "rotate", "any"],
+        typer.Option(help="keep the poses after met goals of this kind"),
+    ] = "flip",
+    cube: Annotated[CubeModel, typer.Option(help="full or locked")] = "full",
+    episodes: Annotated[int, typer.Option(help="episodes in all")] = 96,
+    seed: Annotated[int, typer.Option(help="a training seed, unless --evaluation-seeds")] = 0,
+    evaluation_seeds: Annotated[
+        bool,
+        typer.Option(
+            "--evaluation-seeds",
+            help="draw from the evaluation seed range instead (a bank for `eval policy "
+            "--start-bank`; never train from it)",
+        ),
+    ] = False,
+    physics: Annotated[
+        str, typer.Option(help="nominal, heldout (+-25%), wide (+-50%), or a YAML file")
+    ] = "nominal",
+    goal_timeout: Annotated[int, typer.Option(help="control steps allowed per goal")] = 800,
+    release_steps: Annotated[
+        int | None,
+        typer.Option(help="control steps the hand opens between goals (default: as trained)"),
+    ] = None,
+    release_pose: Annotated[
+        Literal["flat", "start"] | None,
+        typer.Option(help="where the hand goes while it opens (default: as trained)"),
+    ] = None,
+    temperature: Annotated[
+        float, typer.Option(help="0: greedy actions; above 0: drawn (1: as in training)")
+    ] = 0.0,
+    envs: Annotated[int, typer.Option(help="environments run side by side")] = 8,
+) -> None:
+    """Run a policy's episodes and write the hand and cube after each met goal of --after,
+    as the next goal finds them (after the hand has opened), for `env.bank_restarts`."""
+    if episodes < 1 or envs < 1:
+        raise CubeError(f"--episodes and --envs must be at least 1, got {episodes} and {envs}")
+    if temperature < 0:
+        raise CubeError(f"--temperature must be at least 0, got {temperature}")
+    if not 0 <= seed < EVAL_SEED_OFFSET:
+        raise CubeError(f"--seed must lie in [0, {EVAL_SEED_OFFSET}), got {seed}")
+    if out.suffix != ".npz":
+        raise CubeError(f"--out must name a .npz file, got {out}")
+    if not out.parent.is_dir():
+        raise CubeError(f"--out: folder {out.parent} does not exist")
+    policy, trained = load_policy(weights)
+    ranges = physics_ranges(physics)
+    given = {"release_steps": release_steps, "release_pose": release_pose}
+    config = evaluation_env(
+        trained, cube, goal_timeout=goal_timeout, rotate_probability=ROTATE_PROBABILITY[goals],
+        **{name: value for name, value in given.items() if value is not None},
+    )  # fmt: skip
+    poses: list[GoalPose] = []
+    progress = counting_progress("episodes")
+    with progress:
+        task = progress.add_task("poses", total=episodes)
+        result = evaluate_policy(
+            policy, config, episodes, seed, ranges, n_envs=envs,
+            on_episode=lambda: progress.advance(task), temperature=temperature,
+            poses=poses, poses_after=after,
+            seed_offset=EVAL_SEED_OFFSET if evaluation_seeds else 0,
+        )  # fmt: skip
+    save_pose_bank(poses, out)
+    seeds = "evaluation" if evaluation_seeds else "training"
+    print(json.dumps({
+        "out": str(out), "poses": len(poses), "after": after, "goals": goals,
+        "episodes": result["episodes"], "mean_successes": result["mean_successes"],
+        "seed": seed, "seeds": seeds, "weights": str(weights), "physics": physics,
+        "release_steps": config.release_steps, "release_pose": config.release_pose,
+    }))  # fmt: skip
