@@ -9,10 +9,17 @@ from typing import Annotated, Literal
 import typer
 from rich.console import Console
 
-from cubehand.cli.progress import counting_progress, measure_table
+from cubehand.cli.policy_runs import (
+    Envs,
+    GoalTimeout,
+    Physics,
+    ReleasePose,
+    ReleaseSteps,
+    evaluate_with_progress,
+)
+from cubehand.cli.progress import measure_table
 from cubehand.evaluation import (
     SHIPPED_WEIGHTS,
-    evaluate_policy,
     evaluation_env,
     load_policy,
     physics_ranges,
@@ -37,27 +44,16 @@ def eval_policy(
     cube: Annotated[CubeModel, typer.Option(help="full or locked")] = "full",
     episodes: Annotated[int, typer.Option(help="episodes in all")] = 100,
     seed: Annotated[int, typer.Option(help="evaluation seed (never used in training)")] = 0,
-    physics: Annotated[
-        str, typer.Option(help="nominal, heldout (+-25%), wide (+-50%), or a YAML file")
-    ] = "nominal",
+    physics: Physics = "nominal",
     perturb: Annotated[PerturbationName | None, typer.Option(help="a perturbation")] = None,
-    envs: Annotated[int, typer.Option(help="environments run side by side")] = 8,
-    goal_timeout: Annotated[int, typer.Option(help="control steps allowed per goal")] = 800,
+    envs: Envs = 8,
+    goal_timeout: GoalTimeout = 800,
     goals: Annotated[
         Literal["curriculum", "rotate", "flip"],
         typer.Option(help="curriculum (rotate or flip), rotate only or flip only"),
     ] = "curriculum",
-    release_steps: Annotated[
-        int | None,
-        typer.Option(help="control steps the hand opens between goals (default: as trained)"),
-    ] = None,
-    release_pose: Annotated[
-        Literal["flat", "start"] | None,
-        typer.Option(
-            help="where the hand goes while it opens between goals: flat, or start (fingers "
-            "curled round the cube; default: as trained)"
-        ),
-    ] = None,
+    release_steps: ReleaseSteps = None,
+    release_pose: ReleasePose = None,
     face_order: Annotated[
         Literal["cube", "hand"] | None,
         typer.Option(
@@ -219,14 +215,10 @@ def eval_policy(
     if goal_starts is not None and not goal_starts.parent.is_dir():
         raise CubeError(f"--goal-starts: no folder {goal_starts.parent}")
     starts: list[GoalStart] | None = None if goal_starts is None else []
-    progress = counting_progress("episodes")
-    with progress:
-        task = progress.add_task("eval", total=episodes)
-        result = evaluate_policy(
-            policy, config, episodes, seed, ranges, n_envs=envs,
-            on_episode=lambda: progress.advance(task), temperature=temperature,
-            goal_starts=starts,
-        )  # fmt: skip
+    result = evaluate_with_progress(
+        "eval", policy, config, episodes, seed, ranges, n_envs=envs, temperature=temperature,
+        goal_starts=starts,
+    )  # fmt: skip
     if goal_starts is not None and starts is not None:
         title = f"Goal starts: {weights.name}, {cube} cube, {physics} physics, seed {seed}"
         goal_starts.write_text(goal_starts_markdown(starts, title))

@@ -9,10 +9,16 @@ from typing import Annotated, Literal
 import typer
 
 from cubehand.cli.eval_commands import ROTATE_PROBABILITY
-from cubehand.cli.progress import counting_progress
+from cubehand.cli.policy_runs import (
+    Envs,
+    GoalTimeout,
+    Physics,
+    ReleasePose,
+    ReleaseSteps,
+    evaluate_with_progress,
+)
 from cubehand.evaluation import (
     SHIPPED_WEIGHTS,
-    evaluate_policy,
     evaluation_env,
     load_policy,
     physics_ranges,
@@ -46,22 +52,14 @@ def record_poses(
             "--start-bank`; never train from it)",
         ),
     ] = False,
-    physics: Annotated[
-        str, typer.Option(help="nominal, heldout (+-25%), wide (+-50%), or a YAML file")
-    ] = "nominal",
-    goal_timeout: Annotated[int, typer.Option(help="control steps allowed per goal")] = 800,
-    release_steps: Annotated[
-        int | None,
-        typer.Option(help="control steps the hand opens between goals (default: as trained)"),
-    ] = None,
-    release_pose: Annotated[
-        Literal["flat", "start"] | None,
-        typer.Option(help="where the hand goes while it opens (default: as trained)"),
-    ] = None,
+    physics: Physics = "nominal",
+    goal_timeout: GoalTimeout = 800,
+    release_steps: ReleaseSteps = None,
+    release_pose: ReleasePose = None,
     temperature: Annotated[
         float, typer.Option(help="0: greedy actions; above 0: drawn (1: as in training)")
     ] = 0.0,
-    envs: Annotated[int, typer.Option(help="environments run side by side")] = 8,
+    envs: Envs = 8,
 ) -> None:
     """Run a policy's episodes and write the hand and cube after each met goal of --after,
     as the next goal finds them (after the hand has opened), for `env.bank_restarts`."""
@@ -83,15 +81,10 @@ def record_poses(
         **{name: value for name, value in given.items() if value is not None},
     )  # fmt: skip
     poses: list[GoalPose] = []
-    progress = counting_progress("episodes")
-    with progress:
-        task = progress.add_task("poses", total=episodes)
-        result = evaluate_policy(
-            policy, config, episodes, seed, ranges, n_envs=envs,
-            on_episode=lambda: progress.advance(task), temperature=temperature,
-            poses=poses, poses_after=after,
-            seed_offset=EVAL_SEED_OFFSET if evaluation_seeds else 0,
-        )  # fmt: skip
+    result = evaluate_with_progress(
+        "poses", policy, config, episodes, seed, ranges, n_envs=envs, temperature=temperature,
+        poses=poses, poses_after=after, seed_offset=EVAL_SEED_OFFSET if evaluation_seeds else 0,
+    )  # fmt: skip
     save_pose_bank(poses, out)
     seeds = "evaluation" if evaluation_seeds else "training"
     print(json.dumps({
