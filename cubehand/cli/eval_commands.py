@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from cubehand.cli.policy_runs import (
+    ROTATE_PROBABILITY,
     Envs,
     GoalTimeout,
     Physics,
@@ -31,9 +32,6 @@ from cubehand.solver.errors import CubeError
 
 app = typer.Typer(help="Evaluation.", no_args_is_help=True)
 _console = Console(soft_wrap=True)
-# The goal stream of each ``--goals`` choice: the chance that a goal (once the cube is
-# aligned) is a rotation rather than a flip. The curriculum's is the reference facts' 0.5.
-ROTATE_PROBABILITY = {"curriculum": 0.5, "rotate": 1.0, "flip": 0.0}
 
 
 @app.command("policy")

@@ -13,6 +13,10 @@ from cubehand.evaluation import evaluate_policy
 from cubehand.sim.env import EnvConfig
 from cubehand.skills.policy import Policy
 
+#: The goal stream of each ``--goals`` choice: the chance that a goal (once the cube is
+#: aligned) is a rotation rather than a flip. The curriculum's is the reference facts' 0.5.
+ROTATE_PROBABILITY = {"curriculum": 0.5, "rotate": 1.0, "flip": 0.0}
+
 Physics = Annotated[
     str, typer.Option(help="nominal, heldout (+-25%), wide (+-50%), or a YAML file")
 ]

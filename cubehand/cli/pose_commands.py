@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 
 import typer
 
-from cubehand.cli.eval_commands import ROTATE_PROBABILITY
 from cubehand.cli.policy_runs import (
+    ROTATE_PROBABILITY,
     Envs,
     GoalTimeout,
     Physics,

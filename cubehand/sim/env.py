@@ -20,7 +20,7 @@ waits behind a square goal (turn the whole cube square, and near its rest point 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -596,20 +596,23 @@ class CubeEnv(gym.Env):
         while bank restarts are off, nor, where restarts blend (``restart_blend``), before a
         fresh episode has settled to blend from."""
         blends = tuple(self.config.restart_blend) != (1.0, 1.0)
-        if self.config.bank_restarts == 0.0 or (blends and self._start_pose is None):
+        if blends and self._start_pose is None:
             return None
-        if self.np_random.uniform() >= self.config.bank_restarts:
-            return None
-        return self.pose_bank[int(self.np_random.integers(len(self.pose_bank)))]
+        return self._draw_pose(self.pose_bank, self.config.bank_restarts)
 
     def _draw_goal_pose(self) -> GoalPose | None:
         """A recorded goal pose to start from (``goal_restarts``), or ``None``; draws nothing
         while restarts are off."""
-        if self.config.goal_restarts == 0.0 or not self.goal_poses:
+        return self._draw_pose(self.goal_poses, self.config.goal_restarts)
+
+    def _draw_pose(self, poses: Sequence[GoalPose], probability: float) -> GoalPose | None:
+        """With ``probability``, one of ``poses`` drawn uniformly; ``None`` otherwise, and
+        without a draw where ``probability`` is 0 or there are no poses."""
+        if probability == 0.0 or not poses:
             return None
-        if self.np_random.uniform() >= self.config.goal_restarts:
+        if self.np_random.uniform() >= probability:
             return None
-        return self.goal_poses[int(self.np_random.integers(len(self.goal_poses)))]
+        return poses[int(self.np_random.integers(len(poses)))]
 
     def _current_pose(self) -> GoalPose:
         """The hand (joints, speeds, targets) and the cube's free joint as they are now."""
