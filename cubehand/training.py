@@ -255,7 +255,8 @@ class TrainingRun:
         if self.start_spread is not None and not info.get("restarted"):
             # The spread displaces fresh starts only; restarts begin at recorded goal poses.
             self.start_spread.record_episode(info["met"], info["attempts"])
-        if self.restart_reach is not None and info.get("restarted"):
+        blended = info.get("banked") or self.config.env.blend_goal_restarts
+        if self.restart_reach is not None and info.get("restarted") and blended:
             # Whether the restart led to a goal at all: later goals of the episode start
             # from where that goal left the hand and say nothing about the restart's share.
             self.restart_reach.record(int(info["successes"] > 0), 1)

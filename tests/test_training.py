@@ -483,6 +483,20 @@ def test_a_curriculum_is_shared_logged_checkpointed_and_resumed(
     assert all(getattr(env, attribute) == after for env in again.env.envs)
 
 
+def test_the_restart_reach_counts_only_the_episodes_it_blends(yaml_file, tmp_path):
+    env = {**TINY["env"], "goal_restarts": 0.5, "restart_blend": [0.5, 1.0],
+           "blend_goal_restarts": False}  # fmt: skip
+    reach = {"step": 0.5, "window": 1, "widen_at": 0.5, "narrow_at": 0.0}
+    config = load_train_config(yaml_file(TINY | {"restart_reach": reach, "env": env}))
+    run = TrainingRun(config, tmp_path / "run")
+    episode = {"successes": 1, "met": {"rotate": 1}, "attempts": {"rotate": 1}, "flips": {},
+               "rotations": {}, "restarted": True, "banked": False}  # fmt: skip
+    run._episode_end(0, episode)  # a goal restart: not blended, not counted
+    assert run.restart_reach.value == 0.0
+    run._episode_end(0, episode | {"banked": True})
+    assert run.restart_reach.value == 0.5
+
+
 def test_cli_measures_update_noise(capsys, config_file, tmp_path):
     assert main(["train", "policy", "--config", str(config_file), "--runs", str(tmp_path)]) == 0
     capsys.readouterr()

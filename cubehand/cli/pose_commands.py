@@ -1,4 +1,5 @@
-"""``cubehand train poses``: a pose bank of where a policy's goals leave the hand and cube."""
+"""``cubehand train poses``: a pose bank of where a policy's goals leave the hand and cube;
+``cubehand train pose-parts``: a bank that keeps some parts of another's poses."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ from cubehand.evaluation import (
     load_policy,
     physics_ranges,
 )
+from cubehand.sim.env import CubeEnv
 from cubehand.sim.goal_pose import GoalPose
 from cubehand.sim.pose_bank import save_pose_bank
+from cubehand.sim.pose_parts import POSE_PARTS
 from cubehand.sim.scene import CubeModel
 from cubehand.solver.errors import CubeError
 from cubehand.training import EVAL_SEED_OFFSET
@@ -92,4 +95,43 @@ def record_poses(
         "episodes": result["episodes"], "mean_successes": result["mean_successes"],
         "seed": seed, "seeds": seeds, "weights": str(weights), "physics": physics,
         "release_steps": config.release_steps, "release_pose": config.release_pose,
+    }))  # fmt: skip
+
+
+def keep_pose_parts(
+    bank: Annotated[Path, typer.Option(help="the .npz pose bank to take parts from")],
+    keep: Annotated[
+        str,
+        typer.Option(
+            help="comma-separated parts of each pose to keep: hand (joints and targets), "
+            "place (the cube along the palm), yaw (its turn about the palm normal), tilt "
+            "(the rest of its turn, with its height); the rest come from the usual start"
+        ),
+    ],
+    out: Annotated[Path, typer.Option(help=".npz pose bank to write")],
+    weights: Annotated[
+        Path, typer.Option(help="safetensors file or checkpoint whose start to use")
+    ] = SHIPPED_WEIGHTS,
+    cube: Annotated[CubeModel, typer.Option(help="full or locked")] = "full",
+    seed: Annotated[int, typer.Option(help="seed of the fresh episode that gives the start")] = 0,
+) -> None:
+    """Write a bank of BANK's poses with only the --keep parts kept and the rest as the
+    policy's usual settled start (nominal physics, undisplaced): with `eval policy
+    --start-bank`, it shows which part of a pose stops a policy."""
+    parts = [part.strip() for part in keep.split(",") if part.strip()]
+    unknown = sorted(set(parts) - set(POSE_PARTS))
+    if not parts or unknown:
+        raise CubeError(f"--keep takes parts among {', '.join(POSE_PARTS)}; got {keep!r}")
+    if out.suffix != ".npz":
+        raise CubeError(f"--out must name a .npz file, got {out}")
+    if not out.parent.is_dir():
+        raise CubeError(f"--out: folder {out.parent} does not exist")
+    _, trained = load_policy(weights)
+    # The bank is loaded (and checked) by the environment; its episodes start fresh.
+    env = CubeEnv(evaluation_env(trained, cube, restart_bank=bank, bank_restarts=0.0))
+    env.reset(seed=seed)
+    save_pose_bank([env.pose_with_parts(pose, parts) for pose in env.pose_bank], out)
+    print(json.dumps({
+        "out": str(out), "poses": len(env.pose_bank), "kept": parts, "bank": str(bank),
+        "weights": str(weights), "cube": cube, "seed": seed,
     }))  # fmt: skip

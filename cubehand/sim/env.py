@@ -20,7 +20,7 @@ waits behind a square goal (turn the whole cube square, and near its rest point 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -51,6 +51,7 @@ from cubehand.sim.hand_frame import (
 )
 from cubehand.sim.perturbations import PerturbationDriver
 from cubehand.sim.pose_bank import load_pose_bank
+from cubehand.sim.pose_parts import mix_pose_parts
 from cubehand.sim.randomization import (
     PARAMETERS,
     PhysicsRandomizer,
@@ -306,6 +307,12 @@ class EnvConfig(BaseModel):
         "(hand and cube) toward the recorded goal pose, drawn uniformly from this range for "
         "each restart (a reverse curriculum; 1: the goal pose itself)",
     )
+    blend_goal_restarts: bool = Field(
+        True,
+        description="restart_blend (and the restart_reach curriculum) apply to goal_restarts "
+        "as well as to bank_restarts; false: to bank starts only, goal restarts start at the "
+        "recorded goal pose itself",
+    )
     bank_restarts: float = Field(
         0.0, ge=0, le=1,
         description="the probability that an episode starts from a pose of restart_bank "
@@ -442,7 +449,8 @@ class CubeEnv(gym.Env):
         self.on_goal_pose: Callable[[str, GoalPose], None] | None = None
         #: The settled start of the last fresh episode (``restart_blend``).
         self._start_pose: GoalPose | None = None
-        #: How far this episode's restart went toward its goal pose (None: a fresh start).
+        #: How far this episode's restart went toward its goal pose (None: a fresh start, or
+        #: a goal restart that does not blend, ``blend_goal_restarts``).
         self.restart_share: float | None = None
         #: Cube centre where the start pose holds it, relative to its rest point, in the
         #: hand frame (m): measured once, on the first scene built.
@@ -496,6 +504,8 @@ class CubeEnv(gym.Env):
         banked = self._draw_bank_pose()
         restart = banked if banked is not None else self._draw_goal_pose()
         self.restart_share = None
+        #: Whether this episode started from a pose of the bank (``bank_restarts``).
+        self.banked = banked is not None
         if restart is None:
             self._displace_cube()
             settle(self.scene, self.data)
@@ -503,7 +513,8 @@ class CubeEnv(gym.Env):
         if restart is None:
             self._keep_start_pose()
         else:
-            restart = self._restart_pose(restart)
+            if self.banked or self.config.blend_goal_restarts:
+                restart = self._restart_pose(restart)
             self._place(restart)
         self._read_hand_frame()
         self.restarted = restart is not None
@@ -639,6 +650,16 @@ class CubeEnv(gym.Env):
         return blend_poses(
             self.scene.model, self.data, self._joint_qpos, self._palm_body,
             self._start_pose, goal, self.restart_share,
+        )  # fmt: skip
+
+    def pose_with_parts(self, pose: GoalPose, parts: Collection[str]) -> GoalPose:
+        """``pose`` with only ``parts`` (:data:`~cubehand.sim.pose_parts.POSE_PARTS`) kept and
+        the rest taken from the last fresh episode's settled start (reset first)."""
+        if self._start_pose is None:
+            raise RuntimeError("pose_with_parts needs a fresh episode's settled start: reset")
+        return mix_pose_parts(
+            self.scene.model, mujoco.MjData(self.scene.model), self._joint_qpos,
+            self._palm_body, self._start_pose, pose, parts,
         )  # fmt: skip
 
     def _record_goal_pose(self, kind: str = "any", keep: bool = True) -> None:
@@ -1141,6 +1162,7 @@ class CubeEnv(gym.Env):
             # The policy's memory restarts after this step (hand opened, memory_per_goal).
             "fresh_memory": fresh_memory,
             "restarted": self.restarted,
+            "banked": self.banked,
             "restart_share": self.restart_share,
         }
 

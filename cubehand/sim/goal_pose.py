@@ -64,22 +64,16 @@ def blend_poses(
         return a + share * (b - a)
 
     joints = between(start.joints, goal.joints)
-    start_place, start_turn = _relative_to_palm(model, data, joint_qpos, palm, start)
-    goal_place, goal_turn = _relative_to_palm(model, data, joint_qpos, palm, goal)
-    goal_turn = _nearest_up_symmetric(goal_turn, start_turn)
+    start_place, start_turn = relative_to_palm(model, data, joint_qpos, palm, start)
+    goal_place, goal_turn = relative_to_palm(model, data, joint_qpos, palm, goal)
+    goal_turn = nearest_up_symmetric(goal_turn, start_turn)
     place = between(start_place, goal_place)
     turn = slerp(start_turn, goal_turn, share)
-    palm_position, palm_quat = _palm_pose(model, data, joint_qpos, palm, joints)
-    cube = np.empty(7)
-    palm_matrix = np.empty(9)
-    mujoco.mju_quat2Mat(palm_matrix, palm_quat)
-    cube[:3] = palm_position + palm_matrix.reshape(3, 3) @ place
-    mujoco.mju_mulQuat(cube[3:], palm_quat, turn)
     return GoalPose(
         joints=joints,
         joint_speeds=between(start.joint_speeds, goal.joint_speeds),
         targets=between(start.targets, goal.targets),
-        cube=cube,
+        cube=cube_on_palm(model, data, joint_qpos, palm, joints, place, turn),
     )
 
 
@@ -97,7 +91,7 @@ def slerp(a: np.ndarray, b: np.ndarray, share: float) -> np.ndarray:
     return mixed / np.linalg.norm(mixed)
 
 
-def _palm_pose(
+def palm_pose(
     model: mujoco.MjModel,
     data: mujoco.MjData,
     joint_qpos: np.ndarray,
@@ -110,7 +104,27 @@ def _palm_pose(
     return data.xpos[palm].copy(), data.xquat[palm].copy()
 
 
-def _relative_to_palm(
+def cube_on_palm(
+    model: mujoco.MjModel,
+    data: mujoco.MjData,
+    joint_qpos: np.ndarray,
+    palm: int,
+    joints: np.ndarray,
+    place: np.ndarray,
+    turn: np.ndarray,
+) -> np.ndarray:
+    """The cube's free joint (world position and quaternion) at ``place`` and ``turn``
+    relative to the palm (as :func:`relative_to_palm` gives them) of the hand at ``joints``."""
+    palm_position, palm_quat = palm_pose(model, data, joint_qpos, palm, joints)
+    cube = np.empty(7)
+    palm_matrix = np.empty(9)
+    mujoco.mju_quat2Mat(palm_matrix, palm_quat)
+    cube[:3] = palm_position + palm_matrix.reshape(3, 3) @ place
+    mujoco.mju_mulQuat(cube[3:], palm_quat, turn)
+    return cube
+
+
+def relative_to_palm(
     model: mujoco.MjModel,
     data: mujoco.MjData,
     joint_qpos: np.ndarray,
@@ -118,7 +132,7 @@ def _relative_to_palm(
     pose: GoalPose,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The cube's place (palm frame, m) and orientation (quaternion, palm to cube)."""
-    position, quat = _palm_pose(model, data, joint_qpos, palm, pose.joints)
+    position, quat = palm_pose(model, data, joint_qpos, palm, pose.joints)
     matrix = np.empty(9)
     mujoco.mju_quat2Mat(matrix, quat)
     place = matrix.reshape(3, 3).T @ (pose.cube[:3] - position)
@@ -129,7 +143,7 @@ def _relative_to_palm(
     return place, turn
 
 
-def _nearest_up_symmetric(turn: np.ndarray, reference: np.ndarray) -> np.ndarray:
+def nearest_up_symmetric(turn: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """``turn`` with the cube's model frame turned by the quarter turn about its +z that
     brings it nearest ``reference``."""
     best, best_dot = turn, -1.0

@@ -1,4 +1,5 @@
-"""``cubehand train poses`` and ``eval policy --start-bank``: a bank recorded and used."""
+"""``cubehand train poses``, ``train pose-parts`` and ``eval policy --start-bank``: banks
+recorded, derived and used."""
 
 import json
 
@@ -7,6 +8,8 @@ import pytest
 
 from cubehand.cli.app import main
 from cubehand.evaluation import _pose_keeper
+from cubehand.sim.env import CubeEnv, EnvConfig
+from cubehand.sim.pose_bank import save_pose_bank
 
 
 def test_a_pose_bank_is_recorded_from_met_flips_and_evaluations_start_from_it(capsys, tmp_path):
@@ -71,3 +74,55 @@ def test_poses_are_kept_after_goals_of_the_kind_asked_while_episodes_count():
     keep_any("rotate", 1)
     keep_any("flip", 2)
     assert anything == [1, 2]
+
+
+def _bank_of_one_moved_cube(path) -> np.ndarray:
+    """A bank of one pose: the usual start with the cube 2 cm along the world x; its cube."""
+    env = CubeEnv(EnvConfig())
+    env.reset(seed=0)
+    pose = env._start_pose
+    cube = pose.cube.copy()
+    cube[0] += 0.02
+    save_pose_bank([pose._replace(joints=pose.joints + 0.05, cube=cube)], path)
+    return cube
+
+
+def test_a_bank_keeping_some_parts_of_each_pose_is_written(capsys, tmp_path):
+    bank, out = tmp_path / "bank.npz", tmp_path / "place.npz"
+    cube = _bank_of_one_moved_cube(bank)
+    args = ["train", "pose-parts", "--bank", str(bank), "--keep", "place, yaw", "--out", str(out)]
+    assert main(args) == 0
+    written = json.loads(capsys.readouterr().out)
+    assert written["poses"] == 1 and written["kept"] == ["place", "yaw"]
+    kept = np.load(out)
+    assert not np.allclose(kept["joints"][0], np.load(bank)["joints"][0])  # the start's hand
+    assert not np.allclose(kept["cube"][0, :3], cube[:3])  # the hand moved: the palm did too
+    assert main([*args[:5], "hand,place,yaw,tilt", "--out", str(out)]) == 0  # all parts
+    capsys.readouterr()
+    assert np.allclose(np.load(out)["cube"][0, :3], cube[:3])
+
+
+@pytest.mark.parametrize(
+    ("keep", "out", "message"),
+    [
+        ("grip", "out.npz", "--keep takes parts among hand, place, yaw, tilt"),
+        ("place", "out.txt", "--out must name a .npz file"),
+        ("place", "nowhere/out.npz", "--out: folder nowhere does not exist"),
+    ],
+)
+def test_bad_pose_parts_requests_end_in_one_line(capsys, tmp_path, monkeypatch, keep, out, message):
+    monkeypatch.chdir(tmp_path)
+    _bank_of_one_moved_cube(tmp_path / "bank.npz")
+    assert main(["train", "pose-parts", "--bank", "bank.npz", "--keep", keep, "--out", out]) == 2
+    error = capsys.readouterr().err
+    assert message in error and "Traceback" not in error
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bank.npz"]  # nothing written
+
+
+def test_pose_parts_of_a_missing_bank_end_in_one_line(capsys, tmp_path):
+    missing = tmp_path / "none.npz"
+    args = ["train", "pose-parts", "--bank", str(missing), "--keep", "place"]
+    assert main([*args, "--out", str(tmp_path / "out.npz")]) == 2
+    error = capsys.readouterr().err
+    assert f"pose bank {missing} does not exist" in error and "Traceback" not in error
+    assert not list(tmp_path.iterdir())

@@ -18,6 +18,7 @@ from cubehand.sim.hand_frame import (
     up_face,
     yaw_off_square,
 )
+from cubehand.sim.pose_bank import save_pose_bank
 from cubehand.sim.randomization import PARAMETERS
 from cubehand.sim.scene import SceneConfig
 from cubehand.sim.start_yaws import start_yaw_key
@@ -913,6 +914,29 @@ def test_restarts_can_go_part_way_from_the_settled_start_to_the_goal_pose():
     _, info = exact.reset(seed=4)
     assert info["restart_share"] == 0.5
     assert np.allclose(exact.data.qpos[exact._joint_qpos], (start.joints + pose.joints) / 2)
+
+
+def test_goal_restarts_can_skip_the_blend_that_bank_starts_keep(tmp_path):
+    config = EnvConfig(scene=SceneConfig(cube="full"), start_pose="flat", rotate_probability=1.0,
+                       goal_restarts=1.0, restart_blend=(0.5, 0.5),
+                       blend_goal_restarts=False)  # fmt: skip
+    env = CubeEnv(config)
+    env.reset(seed=3)
+    start = env._start_pose
+    pose = start._replace(joints=start.joints + 0.05, targets=start.targets + 0.05)
+    env.goal_poses.append(pose)
+    _, info = env.reset(seed=4)
+    assert info["restarted"] and not info["banked"] and info["restart_share"] is None
+    assert np.allclose(env.data.qpos[env._joint_qpos], pose.joints)  # the pose itself
+    bank = tmp_path / "bank.npz"
+    save_pose_bank([pose], bank)
+    banked = CubeEnv(config.model_copy(update={"bank_restarts": 1.0, "restart_bank": bank}))
+    _, info = banked.reset(seed=3)
+    assert not info["restarted"]  # no settled start to blend from yet
+    _, info = banked.reset(seed=4)
+    assert info["banked"] and info["restart_share"] == 0.5
+    halfway = (banked._start_pose.joints + pose.joints) / 2
+    assert np.allclose(banked.data.qpos[banked._joint_qpos], halfway)
 
 
 def test_restarted_episodes_can_draw_rotations_at_their_own_rate():
