@@ -72,10 +72,7 @@ def record_poses(
         raise CubeError(f"--temperature must be at least 0, got {temperature}")
     if not 0 <= seed < EVAL_SEED_OFFSET:
         raise CubeError(f"--seed must lie in [0, {EVAL_SEED_OFFSET}), got {seed}")
-    if out.suffix != ".npz":
-        raise CubeError(f"--out must name a .npz file, got {out}")
-    if not out.parent.is_dir():
-        raise CubeError(f"--out: folder {out.parent} does not exist")
+    _check_bank_out(out)
     policy, trained = load_policy(weights)
     ranges = physics_ranges(physics)
     given = {"release_steps": release_steps, "release_pose": release_pose}
@@ -122,10 +119,7 @@ def keep_pose_parts(
     unknown = sorted(set(parts) - set(POSE_PARTS))
     if not parts or unknown:
         raise CubeError(f"--keep takes parts among {', '.join(POSE_PARTS)}; got {keep!r}")
-    if out.suffix != ".npz":
-        raise CubeError(f"--out must name a .npz file, got {out}")
-    if not out.parent.is_dir():
-        raise CubeError(f"--out: folder {out.parent} does not exist")
+    _check_bank_out(out)
     _, trained = load_policy(weights)
     # The bank is loaded (and checked) by the environment; its episodes start fresh.
     env = CubeEnv(evaluation_env(trained, cube, restart_bank=bank, bank_restarts=0.0))
@@ -135,3 +129,11 @@ def keep_pose_parts(
         "out": str(out), "poses": len(env.pose_bank), "kept": parts, "bank": str(bank),
         "weights": str(weights), "cube": cube, "seed": seed,
     }))  # fmt: skip
+
+
+def _check_bank_out(out: Path) -> None:
+    """Refuse an ``--out`` that is not a ``.npz`` in an existing folder (nothing written)."""
+    if out.suffix != ".npz":
+        raise CubeError(f"--out must name a .npz file, got {out}")
+    if not out.parent.is_dir():
+        raise CubeError(f"--out: folder {out.parent} does not exist")
