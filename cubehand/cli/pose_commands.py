@@ -27,7 +27,7 @@ from cubehand.evaluation import (
 from cubehand.sim.env import CubeEnv
 from cubehand.sim.goal_pose import GoalPose
 from cubehand.sim.pose_bank import save_pose_bank
-from cubehand.sim.pose_parts import POSE_PARTS
+from cubehand.sim.pose_parts import POSE_PARTS, unknown_pose_parts
 from cubehand.sim.scene import CubeModel
 from cubehand.solver.errors import CubeError
 from cubehand.training import EVAL_SEED_OFFSET
@@ -116,8 +116,7 @@ def keep_pose_parts(
     policy's usual settled start (nominal physics, undisplaced): with `eval policy
     --start-bank`, it shows which part of a pose stops a policy."""
     parts = [part.strip() for part in keep.split(",") if part.strip()]
-    unknown = sorted(set(parts) - set(POSE_PARTS))
-    if not parts or unknown:
+    if not parts or unknown_pose_parts(parts):
         raise CubeError(f"--keep takes parts among {', '.join(POSE_PARTS)}; got {keep!r}")
     _check_bank_out(out)
     _, trained = load_policy(weights)

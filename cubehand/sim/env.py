@@ -513,8 +513,7 @@ class CubeEnv(gym.Env):
         if restart is None:
             self._keep_start_pose()
         else:
-            if self.banked or self.config.blend_goal_restarts:
-                restart = self._restart_pose(restart)
+            restart = self._restart_pose(restart)
             self._place(restart)
         self._read_hand_frame()
         self.restarted = restart is not None
@@ -537,7 +536,7 @@ class CubeEnv(gym.Env):
         #: ``restart`` from a goal pose, a met ``rotate`` or ``flip``, or a ``timeout`` the
         #: episode went on from): [met, tried].
         self.sequels: dict[str, list[int]] = {}
-        self._before = "bank" if banked is not None else "restart" if self.restarted else "start"
+        self._before = "bank" if self.banked else "restart" if self.restarted else "start"
         #: Goals by how far the cube was turned off square with the hand when they started
         #: (their first control step), ``"kind low-high"`` in degrees: [met, tried].
         self.start_yaws: dict[str, list[int]] = {}
@@ -641,7 +640,10 @@ class CubeEnv(gym.Env):
     def _restart_pose(self, goal: GoalPose) -> GoalPose:
         """The pose a restart takes: ``restart_blend`` (times :attr:`restart_reach`) of the
         way from the last fresh episode's settled start to the recorded goal pose (draws only
-        when it is not 1)."""
+        when it is not 1); a goal restart's own pose where only bank starts blend
+        (``blend_goal_restarts``), its :attr:`restart_share` left None."""
+        if not (self.banked or self.config.blend_goal_restarts):
+            return goal
         low, high = (end * self.restart_reach for end in self.config.restart_blend)
         if low == high == 1.0 or self._start_pose is None:
             self.restart_share = 1.0

@@ -30,6 +30,11 @@ _NORMAL = np.array([0.0, -1.0, 0.0])
 _ALONG = np.array([True, False, True])
 
 
+def unknown_pose_parts(parts: Collection[str]) -> list[str]:
+    """The names in ``parts`` that are not :data:`POSE_PARTS`, sorted."""
+    return sorted(set(parts) - set(POSE_PARTS))
+
+
 def swing_twist(turn: np.ndarray, axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Split unit quaternion ``turn`` into ``swing * twist``: ``twist`` about the unit
     ``axis``, ``swing`` about an axis perpendicular to it."""
@@ -61,7 +66,7 @@ def mix_pose_parts(
     (a symmetry of both cube models). ``data`` is scratch: its joint angles are overwritten
     for the kinematics.
     """
-    unknown = sorted(set(parts) - set(POSE_PARTS))
+    unknown = unknown_pose_parts(parts)
     if unknown:
         raise ValueError(f"unknown pose parts {unknown}; choose from {list(POSE_PARTS)}")
     start_place, start_turn = relative_to_palm(model, data, joint_qpos, palm, start)
