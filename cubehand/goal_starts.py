@@ -4,9 +4,11 @@ A rotation is met from the cube's usual place and rarely after a flip; this modu
 where goals start and which are met. During an evaluation it reads, as each goal starts
 (after the hand has opened between goals), where the cube lies on the palm
 (:class:`~cubehand.sim.env.CubePlacement`) and what came before the goal, then marks the
-goal met or failed. Only the goals of the
-episodes that the evaluation counts are kept. The Markdown report gives each goal kind's
-success by what came before it, and by how far off its place and off square the cube started.
+goal met or failed, with where the cube lay as it ended (before the hand opened for the next
+goal). Only the goals of the episodes that the evaluation counts are kept. The Markdown report
+gives each goal kind's success by what came before it, by how far off its place and off square
+the cube started, and where on the palm (toward the thumb or the little finger, the fingertips
+or the wrist) met and missed goals started and ended.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ class GoalStart:
     speed: float  # rad/s
     met: bool
     failure: str | None  # why the episode ended at this goal (None where it was met)
+    across_mm: float  # from the start place along hand x (+ toward the thumb side)
+    along_mm: float  # from the start place along hand y (+ toward the fingertips)
+    end_across_mm: float | None  # where the goal ended (None: not known)
+    end_along_mm: float | None
 
 
 @dataclass
@@ -74,13 +80,14 @@ class GoalStartRecorder:
             if done[index]:
                 if current is not None:
                     failure = info["failure"]
-                    self._episodes[index].append(_close(current, failure is None, failure))
+                    end = info.get("goal_end")
+                    self._episodes[index].append(_close(current, failure is None, failure, end))
                 if counted[index]:
                     self.starts += self._episodes[index]
                 self._episodes[index] = []
                 self._open[index] = self._open_goal(self.envs[index], "start", 1)
             elif current is not None and attempts > current.attempts:
-                self._episodes[index].append(_close(current, True, None))
+                self._episodes[index].append(_close(current, True, None, info.get("goal_end")))
                 before = str(info["sequel"]).split(">")[0]  # the kind just met
                 self._open[index] = self._open_goal(self.envs[index], before, attempts)
 
@@ -97,13 +104,16 @@ class GoalStartRecorder:
         )
 
 
-def _close(goal: _Open, met: bool, failure: str | None) -> GoalStart:
+def _close(goal: _Open, met: bool, failure: str | None, end: CubePlacement | None) -> GoalStart:
     place = goal.placement
     return GoalStart(
         kind=goal.kind, before=goal.before, direction=goal.direction,
         offset_mm=1000.0 * place.offset, yaw_deg=float(np.degrees(place.yaw)),
         tilt_deg=float(np.degrees(place.tilt)), speed=place.speed,
         met=met, failure=None if met else failure,
+        across_mm=1000.0 * place.across, along_mm=1000.0 * place.along,
+        end_across_mm=None if end is None else 1000.0 * end.across,
+        end_along_mm=None if end is None else 1000.0 * end.along,
     )  # fmt: skip
 
 
@@ -123,6 +133,13 @@ def _met_of(starts: Sequence[GoalStart]) -> str:
 
 def _median(values: Sequence[float]) -> str:
     return f"{statistics.median(values):.1f}" if values else "-"
+
+
+def _place(across: Sequence[float | None], along: Sequence[float | None]) -> str:
+    """Median across, median along (mm), or - where there are none."""
+    if not across:
+        return "-"
+    return f"{_median(across)}, {_median(along)}"  # type: ignore[arg-type]
 
 
 def _bin_labels(edges: Sequence[float], last: str) -> list[str]:
@@ -156,6 +173,20 @@ def goal_starts_markdown(starts: Sequence[GoalStart], title: str) -> str:
             f"| {_median([s.yaw_deg for s in met])} / {_median([s.yaw_deg for s in missed])} "
             f"| {_median([s.tilt_deg for s in group])} | {ended} |"
         )
+    lines += ["", "Where on the palm, medians in mm from the start place: across (+ toward the "
+              "thumb side, - the little finger) and along (+ toward the fingertips, - the "
+              "wrist), as the goal started and as it ended (before the hand opened):", "",
+              "| goal | met: start | met: end | missed: start | missed: end |",
+              "|---|---|---|---|---|"]  # fmt: skip
+    for kind, before in sequels:
+        group = [s for s in starts if s.kind == kind and s.before == before]
+        cells = []
+        for met in (True, False):
+            chosen = [s for s in group if s.met == met]
+            ends = [s for s in chosen if s.end_across_mm is not None]
+            cells.append(_place([s.across_mm for s in chosen], [s.along_mm for s in chosen]))
+            cells.append(_place([s.end_across_mm for s in ends], [s.end_along_mm for s in ends]))
+        lines.append(f"| {before} > {kind} | " + " | ".join(cells) + " |")
     befores = sorted({s.before for s in starts})
     for field, edges, unit, last in (
         ("offset_mm", OFFSET_EDGES_MM, "mm off the start place", f">{OFFSET_EDGES_MM[-1]:g}"),

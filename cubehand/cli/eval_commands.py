@@ -175,8 +175,9 @@ def eval_policy(
     goal_starts: Annotated[
         Path | None,
         typer.Option(
-            help="write a Markdown report here of where each goal started and whether it was "
-            "met, by what came before it (and the goals themselves as JSON beside it)"
+            help="write a Markdown report here of where each goal started (and ended) and "
+            "whether it was met, by what came before it (and the goals themselves as JSON "
+            "beside it)"
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,

@@ -368,6 +368,8 @@ class CubePlacement(NamedTuple):
     yaw: float  # rad off square with the hand about the palm normal (0 to pi/4)
     tilt: float  # rad between the face most nearly up and the palm normal
     speed: float  # rad/s the cube turns
+    across: float  # m from its start place along hand x (+ toward the thumb side)
+    along: float  # m from its start place along hand y (+ toward the fingertips, - the wrist)
 
 
 class CubeEnv(gym.Env):
@@ -756,6 +758,7 @@ class CubeEnv(gym.Env):
         reward += potential - self._potential
         self._potential = potential
         terminated = truncated = released = met = False
+        ended_at: CubePlacement | None = None
         if blew_up(self.data):
             # MuJoCo reset the physics after a blow-up; the episode cannot go on honestly.
             failure, terminated = "unstable", True
@@ -768,6 +771,7 @@ class CubeEnv(gym.Env):
             else:
                 reward += self.config.goal_bonus
                 met = True
+                ended_at = self.cube_placement()  # before the next goal and the opening
                 kind = self.goal.kind
                 keep_pose = bool(self.config.goal_restarts) and (
                     self.config.restart_after in ("any", kind)
@@ -806,7 +810,9 @@ class CubeEnv(gym.Env):
             else:
                 failure, truncated = "timeout", True
         fresh_memory = released or (met and self.config.memory_per_goal)
-        info = self._info(failure, released, fresh_memory)
+        if failure is not None:
+            ended_at = self.cube_placement()
+        info = self._info(failure, released, fresh_memory, ended_at)
         return self._observe(), float(reward), terminated, truncated, info
 
     # -- goals -----------------------------------------------------------------------------
@@ -1036,6 +1042,8 @@ class CubeEnv(gym.Env):
             yaw=float(yaw_off_square(cube)),
             tilt=float(face_tilt(cube, up_face(cube))),
             speed=float(np.linalg.norm(self.data.qvel[self.scene.cube_dof][3:6])),
+            across=float(offset[0]),
+            along=float(offset[1]),
         )
 
     def _new_tracker(self) -> FaceTracker:
@@ -1141,7 +1149,11 @@ class CubeEnv(gym.Env):
         return {k: v.astype(np.float32) for k, v in observation.items()}
 
     def _info(
-        self, failure: Failure | None, released: bool = False, fresh_memory: bool = False
+        self,
+        failure: Failure | None,
+        released: bool = False,
+        fresh_memory: bool = False,
+        ended_at: CubePlacement | None = None,
     ) -> dict[str, Any]:
         return {
             "successes": self.successes,
@@ -1166,6 +1178,9 @@ class CubeEnv(gym.Env):
             "restarted": self.restarted,
             "banked": self.banked,
             "restart_share": self.restart_share,
+            # Where the goal that ended at this step (met or failed) left the cube, before
+            # the hand opened for the next one; None where no goal ended.
+            "goal_end": ended_at,
         }
 
     def _build(self, scene_config: SceneConfig) -> None:

@@ -607,6 +607,26 @@ def test_cube_placement_reads_the_offset_from_the_start_place_and_the_yaw_off_sq
     assert env.cube_placement().yaw < 0.02
 
 
+def test_cube_placement_splits_the_offset_across_and_along_the_palm():
+    env = CubeEnv(EnvConfig(scene=SceneConfig(cube="locked"), start_offset=0.03))
+    env.reset(seed=4)
+    placement = env.cube_placement()
+    offset = env._cube_in_palm() - env._start_place
+    assert np.isclose(placement.across, offset[0]) and np.isclose(placement.along, offset[1])
+    assert np.isclose(placement.offset, np.hypot(placement.across, placement.along))
+    assert placement.offset > 0.005  # displaced, so the split is not trivially zero
+
+
+def test_info_reports_where_a_goal_ended_only_at_the_step_it_ended():
+    env = CubeEnv(EnvConfig(scene=SceneConfig(cube="locked"), goal_timeout=3,
+                            rotate_probability=1.0))  # fmt: skip
+    env.reset(seed=0)
+    infos = [env.step(NO_OP)[4] for _ in range(3)]
+    assert infos[0]["goal_end"] is None and infos[1]["goal_end"] is None
+    assert infos[2]["failure"] == "timeout"
+    assert infos[2]["goal_end"] == env.cube_placement()
+
+
 def test_centre_weight_adds_the_cube_distance_beyond_the_palm_radius_to_the_goal_distance():
     config = EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat", palm_radius=0.01,
                        centre_weight=10.0)  # fmt: skip
