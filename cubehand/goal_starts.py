@@ -34,7 +34,7 @@ class GoalStart:
     """One goal: what came before it, where the cube lay as it started, how it ended."""
 
     kind: str
-    before: str  # start (a fresh episode), or the kind of the goal met before it
+    before: str  # start, bank or restart (how the episode began), or the goal met before it
     direction: str | None  # cw or ccw for a rotation
     offset_mm: float
     yaw_deg: float
@@ -67,7 +67,7 @@ class GoalStartRecorder:
         self.envs = envs
         self.starts: list[GoalStart] = []
         self._episodes: list[list[GoalStart]] = [[] for _ in envs]
-        self._open: list[_Open | None] = [self._open_goal(env, "start", 1) for env in envs]
+        self._open: list[_Open | None] = [self._open_goal(env, env.before, 1) for env in envs]
 
     def after_step(
         self, infos: Sequence[Mapping[str, Any]], done: np.ndarray, counted: Sequence[bool]
@@ -85,7 +85,8 @@ class GoalStartRecorder:
                 if counted[index]:
                     self.starts += self._episodes[index]
                 self._episodes[index] = []
-                self._open[index] = self._open_goal(self.envs[index], "start", 1)
+                env = self.envs[index]
+                self._open[index] = self._open_goal(env, env.before, 1)
             elif current is not None and attempts > current.attempts:
                 self._episodes[index].append(_close(current, True, None, info.get("goal_end")))
                 before = str(info["sequel"]).split(">")[0]  # the kind just met

@@ -21,6 +21,7 @@ class StandIn:
     def __init__(self, kind: str, offset: float) -> None:
         self.goal = SimpleNamespace(kind=kind, direction="cw")
         self.offset = offset
+        self.before = "start"
 
     def cube_placement(self) -> CubePlacement:
         return placed(self.offset)
@@ -55,6 +56,16 @@ def test_recorder_closes_met_and_failed_goals_and_keeps_counted_episodes_only():
     assert (second.before, second.met, second.failure) == ("rotate", False, "timeout")
     assert round(second.offset_mm, 6) == 40.0
     assert (round(second.end_across_mm, 6), round(second.end_along_mm, 6)) == (50.0, 30.0)
+
+
+def test_recorder_names_how_each_episode_began():
+    envs = [StandIn("rotate", 0.02)]
+    envs[0].before = "bank"  # the episode starts from a pose bank
+    recorder = GoalStartRecorder(envs)
+    envs[0].before = "restart"  # its successor restarts where a goal was met
+    recorder.after_step([info(1, "bank>rotate", "timeout")], np.array([True]), [True])
+    recorder.after_step([info(1, "restart>rotate", "drop")], np.array([True]), [True])
+    assert [s.before for s in recorder.starts] == ["bank", "restart"]
 
 
 def test_report_bins_goals_by_start_and_counts_distinct_places():

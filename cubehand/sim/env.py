@@ -1033,6 +1033,13 @@ class CubeEnv(gym.Env):
     def _model_up(self) -> str:
         return up_face(self._hand.T @ self.data.xmat[self._core].reshape(3, 3))
 
+    @property
+    def before(self) -> str:
+        """What came before the goal under way: ``start``, ``bank`` or ``restart`` for an
+        episode's first goal (a fresh start, a pose bank, a goal restart), else the kind of
+        goal met (or ``timeout``) just before it."""
+        return self._before
+
     def cube_placement(self) -> CubePlacement:
         """Where the cube lies on the palm now (as of the last step or reset)."""
         cube = self._cube_in_hand()
