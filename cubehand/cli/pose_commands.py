@@ -101,7 +101,8 @@ def keep_pose_parts(
         str,
         typer.Option(
             help="comma-separated parts of each pose to keep: hand (joints and targets), "
-            "place (the cube along the palm), yaw (its turn about the palm normal), tilt "
+            "place (the cube on the palm; across or along keeps one direction of it), yaw "
+            "(its turn about the palm normal), tilt "
             "(the rest of its turn, with its height); the rest come from the usual start"
         ),
     ],

@@ -8,7 +8,9 @@ evaluation from such poses (``cubehand train pose-parts``, then ``eval policy
 
 - ``hand``: the joints, their speeds and their targets (the palm moves with the wrist; the
   cube's place and turn are kept relative to the palm);
-- ``place``: the cube's place along the palm (hand x and y);
+- ``place``: the cube's place on the palm (hand x and y), or one of them: ``across`` (hand
+  x, from the thumb's side to the little finger's) or ``along`` (hand y, from the wrist to
+  the fingertips);
 - ``yaw``: the cube's turn about the palm normal;
 - ``tilt``: the rest of its turn (tilted off the palm), with its height above the palm,
   since a cube resting on an edge stands higher.
@@ -23,11 +25,13 @@ import numpy as np
 
 from cubehand.sim.goal_pose import GoalPose, cube_on_palm, nearest_up_symmetric, relative_to_palm
 
-POSE_PARTS = ("hand", "place", "yaw", "tilt")
-# The palm normal in the palm body's frame (hand z = -palm y, see hand_frame); the palm's
-# x and z axes lie along it.
+POSE_PARTS = ("hand", "place", "across", "along", "yaw", "tilt")
+# The palm normal in the palm body's frame (hand z = -palm y, see hand_frame).
 _NORMAL = np.array([0.0, -1.0, 0.0])
-_ALONG = np.array([True, False, True])
+# The palm body's axes that lie in the palm: hand x (across) is palm x, hand y (along the
+# fingers) is palm z; ``place`` keeps both.
+_PLACE_AXES = {"across": 0, "along": 2}
+_HEIGHT_AXIS = 1
 
 
 def unknown_pose_parts(parts: Collection[str]) -> list[str]:
@@ -85,9 +89,12 @@ def mix_pose_parts(
     )
     turn = np.empty(4)
     mujoco.mju_mulQuat(turn, kept, start_turn)
-    along = pose_place if "place" in parts else start_place
-    height = pose_place if "tilt" in parts else start_place
-    place = np.where(_ALONG, along, height)
+    place = start_place.copy()
+    for part, axis in _PLACE_AXES.items():
+        if part in parts or "place" in parts:
+            place[axis] = pose_place[axis]
+    if "tilt" in parts:
+        place[_HEIGHT_AXIS] = pose_place[_HEIGHT_AXIS]
     hand = pose if "hand" in parts else start
     return GoalPose(
         joints=hand.joints.copy(),

@@ -105,7 +105,7 @@ def test_a_bank_keeping_some_parts_of_each_pose_is_written(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("keep", "out", "message"),
     [
-        ("grip", "out.npz", "--keep takes parts among hand, place, yaw, tilt"),
+        ("grip", "out.npz", "--keep takes parts among hand, place, across, along, yaw, tilt"),
         ("place", "out.txt", "--out must name a .npz file"),
         ("place", "nowhere/out.npz", "--out: folder nowhere does not exist"),
     ],
