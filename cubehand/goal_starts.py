@@ -34,7 +34,7 @@ class GoalStart:
     """One goal: what came before it, where the cube lay as it started, how it ended."""
 
     kind: str
-    before: str  # start, bank or restart (how the episode began), or the goal met before it
+    before: str  # start, bank or restart (how the episode began), the goal met, or timeout
     direction: str | None  # cw or ccw for a rotation
     offset_mm: float
     yaw_deg: float
@@ -88,8 +88,12 @@ class GoalStartRecorder:
                 env = self.envs[index]
                 self._open[index] = self._open_goal(env, env.before, 1)
             elif current is not None and attempts > current.attempts:
-                self._episodes[index].append(_close(current, True, None, info.get("goal_end")))
-                before = str(info["sequel"]).split(">")[0]  # the kind just met
+                # the goal was met, or timed out with the episode going on (timeouts_allowed)
+                before = str(info["sequel"]).split(">")[0]  # the kind just met, or timeout
+                timed_out = before == "timeout"
+                failure = "timeout" if timed_out else None
+                end = info.get("goal_end")
+                self._episodes[index].append(_close(current, not timed_out, failure, end))
                 self._open[index] = self._open_goal(self.envs[index], before, attempts)
 
     @staticmethod

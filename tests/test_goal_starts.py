@@ -68,6 +68,16 @@ def test_recorder_names_how_each_episode_began():
     assert [s.before for s in recorder.starts] == ["bank", "restart"]
 
 
+def test_a_goal_that_timed_out_with_the_episode_going_on_counts_as_missed():
+    envs = [StandIn("rotate", 0.02)]
+    recorder = GoalStartRecorder(envs)
+    recorder.after_step([info(2, "timeout>rotate", end=placed(0.03))], np.array([False]), [True])
+    recorder.after_step([info(2, "timeout>rotate", "drop")], np.array([True]), [True])
+    first, second = recorder.starts
+    assert (first.met, first.failure, round(first.end_across_mm, 6)) == (False, "timeout", 30.0)
+    assert (second.before, second.failure) == ("timeout", "drop")
+
+
 def test_report_bins_goals_by_start_and_counts_distinct_places():
     def start(before: str, offset: float, met: bool) -> GoalStart:
         end = (None, None) if before == "start" else (2.0 * offset, -3.0)

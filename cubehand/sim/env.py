@@ -805,12 +805,13 @@ class CubeEnv(gym.Env):
                 and (self._can_go_on())
             ):
                 self.timeouts += 1
+                ended_at = self.cube_placement()  # the goal timed out; the episode goes on
                 self._before = "timeout"
                 self._start_next_goal()
             else:
                 failure, truncated = "timeout", True
         fresh_memory = released or (met and self.config.memory_per_goal)
-        if failure is not None:
+        if failure is not None and failure != "unstable":  # (unstable: the physics was reset)
             ended_at = self.cube_placement()
         info = self._info(failure, released, fresh_memory, ended_at)
         return self._observe(), float(reward), terminated, truncated, info
@@ -1185,8 +1186,9 @@ class CubeEnv(gym.Env):
             "restarted": self.restarted,
             "banked": self.banked,
             "restart_share": self.restart_share,
-            # Where the goal that ended at this step (met or failed) left the cube, before
-            # the hand opened for the next one; None where no goal ended.
+            # Where the goal that ended at this step (met, failed or timed out with the
+            # episode going on) left the cube, before the hand opened for the next one;
+            # None where no goal ended or the physics blew up.
             "goal_end": ended_at,
         }
 

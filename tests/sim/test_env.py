@@ -617,6 +617,33 @@ def test_cube_placement_splits_the_offset_across_and_along_the_palm():
     assert placement.offset > 0.005  # displaced, so the split is not trivially zero
 
 
+def test_across_points_to_the_thumb_and_along_to_the_fingertips():
+    env = CubeEnv(EnvConfig(scene=SceneConfig(cube="locked"), start_pose="mid"))
+    env.reset(seed=0)
+    model, data = env.scene.model, env.data
+    hand = hand_rotation(model, data)
+    palm = data.xpos[model.body("robot0:palm").id]
+    thumb = hand.T @ (data.xpos[model.body("robot0:thbase").id] - palm)
+    fingertip = hand.T @ (data.xpos[model.body("robot0:ffdistal").id] - palm)
+    assert thumb[0] > 0.02 and fingertip[1] > 0.1
+    # The settled start, before the start pose pushes the cube toward the thumb and the
+    # wrist, lies toward the little finger and the fingertips of the start place.
+    placement = env.cube_placement()
+    assert placement.across < -0.01 and placement.along > 0.01
+
+
+def test_a_met_goal_reports_where_it_left_the_cube_before_the_hand_opened():
+    env = CubeEnv(EnvConfig(scene=SceneConfig(cube="locked"), release_steps=20,
+                            rotate_probability=1.0))  # fmt: skip
+    env.reset(seed=0)
+    opening = []
+    env.on_release_step = lambda done: opening.append(env.cube_placement()) if done == 0 else None
+    env._goal_met = lambda: True  # the first step meets the goal
+    info = env.step(NO_OP)[4]
+    assert info["released"] and info["goal_end"] == opening[0]
+    assert info["goal_end"] != env.cube_placement()  # the opening moved the cube
+
+
 def test_info_reports_where_a_goal_ended_only_at_the_step_it_ended():
     env = CubeEnv(EnvConfig(scene=SceneConfig(cube="locked"), goal_timeout=3,
                             rotate_probability=1.0))  # fmt: skip

@@ -74,8 +74,8 @@ def test_all_parts_give_the_pose_and_none_the_start(env_and_pose):
 
 def test_each_part_carries_only_its_own_change(env_and_pose):
     env, start, pose, (place, turn, moved, _) = env_and_pose
-    along = env.pose_with_parts(pose, ["place"])
-    at, turned = _cube_on_palm(env, along)
+    placed = env.pose_with_parts(pose, ["place"])
+    at, turned = _cube_on_palm(env, placed)
     assert np.allclose(at, [moved[0], place[1], moved[2]]) and _same_turn(turned, turn)
     # across and along keep one direction of the place each (hand x = palm x, hand y = palm z)
     at, _ = _cube_on_palm(env, env.pose_with_parts(pose, ["across"]))
@@ -83,7 +83,7 @@ def test_each_part_carries_only_its_own_change(env_and_pose):
     at, _ = _cube_on_palm(env, env.pose_with_parts(pose, ["along"]))
     assert np.allclose(at, [place[0], place[1], moved[2]])
     both, _ = _cube_on_palm(env, env.pose_with_parts(pose, ["across", "along"]))
-    assert np.allclose(both, _cube_on_palm(env, along)[0])
+    assert np.allclose(both, _cube_on_palm(env, placed)[0])
     yawed = env.pose_with_parts(pose, ["yaw"])
     at, turned = _cube_on_palm(env, yawed)
     assert np.allclose(at, place) and _same_turn(turned, _times(_about([0, -1, 0], 0.5), turn))
