@@ -156,14 +156,20 @@ def _bin_of(value: float, edges: Sequence[float]) -> int:
     return max(0, int(np.searchsorted(edges, value, side="right")) - 1)
 
 
-def goal_starts_markdown(starts: Sequence[GoalStart], title: str) -> str:
-    """Each goal kind's success by what came before it and by where the cube started."""
+def goal_starts_markdown(starts: Sequence[GoalStart], title: str, greedy: bool = True) -> str:
+    """Each goal kind's success by what came before it and by where the cube started
+    (``greedy``: the evaluation's actions were greedy, so equal starts repeat a trajectory)."""
     lines = [f"# {title}", "", f"{len(starts)} goals. Offsets are mm from the cube's start "
              "place in the palm plane, yaws degrees off square with the hand, both read as "
              "the goal starts (after the hand has opened between goals).", ""]  # fmt: skip
-    lines += ["Greedy actions on fixed physics repeat: goals that start from the same place "
-              "(to 0.1 mm and 0.1 degrees) are one trajectory, counted under *distinct*.", "",
-              "| goal | met | distinct | offset met / missed | yaw met / missed | tilt "
+    if greedy:
+        lines += ["Greedy actions on fixed physics repeat: goals that start from the same "
+                  "place (to 0.1 mm and 0.1 degrees) are one trajectory, counted under "
+                  "*distinct*.", ""]  # fmt: skip
+    else:
+        lines += ["Sampled actions: goals from the same place (counted under *distinct*) "
+                  "may still end differently.", ""]  # fmt: skip
+    lines += ["| goal | met | distinct | offset met / missed | yaw met / missed | tilt "
               "| ended by |", "|---|---|---|---|---|---|---|"]  # fmt: skip
     sequels = sorted({(s.kind, s.before) for s in starts})
     for kind, before in sequels:

@@ -96,6 +96,9 @@ def test_report_bins_goals_by_start_and_counts_distinct_places():
     assert "| flip > rotate | -12.0, 1.0 | 24.0, -3.0 | -50.0, 1.0 | 100.0, -3.0 |" in report
     assert "| start > rotate | -25.8, 1.0 | - | - | - |" in report  # ends not known
     assert goal_start_records(starts)[3]["failure"] == "timeout"
+    assert "Greedy actions" in report
+    sampled = goal_starts_markdown(starts, "probe", greedy=False)
+    assert "Greedy actions" not in sampled and "Sampled actions" in sampled
 
 
 def test_an_evaluation_records_every_goal_of_its_counted_episodes():

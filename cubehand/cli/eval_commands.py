@@ -220,7 +220,7 @@ def eval_policy(
     )  # fmt: skip
     if goal_starts is not None and starts is not None:
         title = f"Goal starts: {weights.name}, {cube} cube, {physics} physics, seed {seed}"
-        goal_starts.write_text(goal_starts_markdown(starts, title))
+        goal_starts.write_text(goal_starts_markdown(starts, title, greedy=temperature == 0))
         records = goal_start_records(starts)
         goal_starts.with_suffix(".json").write_text(json.dumps(records, indent=1) + "\n")
         result["goal_starts"] = str(goal_starts)
