@@ -171,9 +171,9 @@ def goal_starts_markdown(starts: Sequence[GoalStart], title: str, greedy: bool =
                   "may still end differently.", ""]  # fmt: skip
     lines += ["| goal | met | distinct | offset met / missed | yaw met / missed | tilt "
               "| ended by |", "|---|---|---|---|---|---|---|"]  # fmt: skip
-    sequels = sorted({(s.kind, s.before) for s in starts})
-    for kind, before in sequels:
-        group = [s for s in starts if s.kind == kind and s.before == before]
+    groups = {key: [s for s in starts if (s.kind, s.before) == key]
+              for key in sorted({(s.kind, s.before) for s in starts})}  # fmt: skip
+    for (kind, before), group in groups.items():
         met = [s for s in group if s.met]
         missed = [s for s in group if not s.met]
         endings = Counter(str(s.failure) for s in missed)
@@ -189,8 +189,7 @@ def goal_starts_markdown(starts: Sequence[GoalStart], title: str, greedy: bool =
               "wrist), as the goal started and as it ended (before the hand opened):", "",
               "| goal | met: start | met: end | missed: start | missed: end |",
               "|---|---|---|---|---|"]  # fmt: skip
-    for kind, before in sequels:
-        group = [s for s in starts if s.kind == kind and s.before == before]
+    for (kind, before), group in groups.items():
         cells = []
         for met in (True, False):
             chosen = [s for s in group if s.met == met]

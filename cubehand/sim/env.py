@@ -661,8 +661,10 @@ class CubeEnv(gym.Env):
         the rest taken from the last fresh episode's settled start (reset first)."""
         if self._start_pose is None:
             raise RuntimeError("pose_with_parts needs a fresh episode's settled start: reset")
+        if self._pose_scratch is None:
+            self._pose_scratch = mujoco.MjData(self.scene.model)
         return mix_pose_parts(
-            self.scene.model, mujoco.MjData(self.scene.model), self._joint_qpos,
+            self.scene.model, self._pose_scratch, self._joint_qpos,
             self._palm_body, self._start_pose, pose, parts,
         )  # fmt: skip
 
@@ -1208,6 +1210,8 @@ class CubeEnv(gym.Env):
         self._tip_sites = np.array([model.site(name).id for name in FINGERTIP_SITES])
         joints = [model.joint(name).id for name in JOINT_NAMES]
         self._joint_qpos, self._joint_dof = model.jnt_qposadr[joints], model.jnt_dofadr[joints]
+        #: Scratch data for :meth:`pose_with_parts`' kinematics, made on its first call.
+        self._pose_scratch: mujoco.MjData | None = None
         data = mujoco.MjData(self.scene.model)
         settle(self.scene, data)
         self._rest_offset = self._core_in_hand(data)
