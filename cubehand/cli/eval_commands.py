@@ -150,6 +150,16 @@ def eval_policy(
             "on the flat hand (default: anywhere on the palm)"
         ),
     ] = None,
+    square_from_place: Annotated[
+        bool | None,
+        typer.Option(
+            "--square-from-place/--square-from-rest",
+            help="--square-radius measures from the cube's place (--place-origin), and a "
+            "rotation with the cube farther than that off it also waits behind a square goal "
+            "(decided after the hand opens), or from the rest point, by yaw alone (default: as "
+            "trained)",
+        ),
+    ] = None,
     place_origin: Annotated[
         Literal["rest", "start"] | None,
         typer.Option(
@@ -197,7 +207,8 @@ def eval_policy(
              "rotate_square": rotate_square, "rotate_radius": rotate_radius,
              "rotate_tilt": rotate_tilt, "rotate_pose": rotate_pose,
              "square_first": square_first,
-             "square_radius": square_radius, "place_origin": place_origin}  # fmt: skip
+             "square_radius": square_radius, "square_from_place": square_from_place,
+             "place_origin": place_origin}  # fmt: skip
     # Where episodes start: always set (evaluations start undisplaced unless asked).
     start_settings = {"start_offset": start_offset, "start_yaw": start_yaw,
                       "start_face_turns": start_face_turns}  # fmt: skip

@@ -14,7 +14,8 @@ on to the next curriculum goal instead, ``timeouts_allowed`` times). With ``rele
 the hand opens after each goal met and the next goal starts from the open hand. With
 ``square_first`` a rotation that would start with the cube turned off square with the hand
 waits behind a square goal (turn the whole cube square, and near its rest point with
-``square_radius``), which is not counted among the successes.
+``square_radius``, or near its place with ``square_from_place``, where a rotation with the
+cube off its place waits too), which is not counted among the successes.
 """
 
 from __future__ import annotations
@@ -185,15 +186,25 @@ class EnvConfig(BaseModel):
         gt=0,
         description="m: and a square goal counts as met only with the cube this near its rest "
         "point on the flat hand, where fresh episodes start it (rotations fail from farther: "
-        "the hand opens after the goal and the cube stays there); None: anywhere on the palm; "
-        "training's square_place curriculum sets its own",
+        "the hand opens after the goal and the cube stays there), or with square_from_place "
+        "its place; None: anywhere on the palm; training's square_place curriculum sets its "
+        "own",
+    )
+    square_from_place: bool = Field(
+        False,
+        description="square_radius measures from the cube's place (place_origin) instead of "
+        "its rest point, a rotation with the cube farther than square_radius from it also "
+        "waits behind a square goal (a move back before the turn; not at a fresh start, "
+        "where the start pose is yet to push the cube there), and where the hand opens "
+        "between goals (release_steps) that is decided after the opening, where the cube "
+        "settled; false: as before (from the rest point, by yaw alone, before the opening)",
     )
     square_place_weight: float = Field(
         10.0,
         ge=0,
         description="rad of a square goal's distance per metre that the cube lies beyond "
-        "square_radius from its rest point (the progress reward pays for bringing it back; "
-        "only with a square_radius)",
+        "square_radius from its rest point, or with square_from_place its place (the "
+        "progress reward pays for bringing it back; only with a square_radius)",
     )
     goal_timeout: int = Field(800, ge=1, description="control steps allowed per goal")
     max_successes: int = Field(50, ge=1, description="episode ends after this many goals")
@@ -706,9 +717,10 @@ class CubeEnv(gym.Env):
         share = self.np_random.uniform(0.0, 1.0, flat.shape) if draw else 0.5
         return flat + share * (mid - flat)
 
-    def _release(self) -> None:
+    def _release(self, begin: bool = False) -> None:
         """Open the hand for ``release_steps`` control steps, to the flat hand or straight to
-        the start pose (``release_pose``); the start pose's targets are then in place."""
+        the start pose (``release_pose``); the start pose's targets are then in place. With
+        ``begin`` the goal drawn before the opening begins after it."""
         self._start_hand()  # one draw, so the opening holds the very pose the next goal starts
         hold = self.target.copy() if self.config.release_pose == "start" else rest_ctrl(self.scene)
         report = self.on_release_step or (lambda _done: None)
@@ -720,6 +732,8 @@ class CubeEnv(gym.Env):
             report(done)
         self.state = self.tracker.state
         self._read_hand_frame()
+        if begin:
+            self._begin_goal()
         self.goal_steps = 0
         self._note_start_yaw()
         self._distance = self._goal_distance()
@@ -792,11 +806,14 @@ class CubeEnv(gym.Env):
                 self.sequels[f"{self._before}>{self.goal.kind}"][0] += 1
                 self.start_yaws[self._start_yaw_key][0] += 1
                 self._before = self.goal.kind
-                self._start_next_goal()
+                # With square_from_place the next goal is drawn now but begun after the
+                # opening, so that its square test reads the cube where it settled.
+                later = bool(self.config.release_steps) and self.config.square_from_place
+                self._start_next_goal(begin=not later)
                 if self.successes >= self.config.max_successes or self.goal is None:
                     terminated = True
                 elif self.config.release_steps:
-                    self._release()
+                    self._release(begin=later)
                     released = True
                     if record_pose and not is_dropped(self.scene, self.data):
                         self._record_goal_pose(kind, keep_pose)  # as the next goal finds it
@@ -819,10 +836,13 @@ class CubeEnv(gym.Env):
         return self._observe(), float(reward), terminated, truncated, info
 
     # -- goals -----------------------------------------------------------------------------
-    def _next_goal(self) -> None:
+    def _next_goal(self, begin: bool = True) -> None:
+        """Draw the next goal and (unless ``begin`` is false, for :meth:`_begin_goal` later)
+        begin it."""
         cube = self._cube_in_hand()
-        waited = self._waiting is not None
-        if waited:  # its square goal has just ended, met or (in training) timed out
+        #: Whether the goal drawn is a rotation that has waited behind its square goal.
+        self._waited = self._waiting is not None
+        if self._waited:  # its square goal has just ended, met or (in training) timed out
             self.goal, self._waiting = self._waiting, None
         elif self._plan is not None:
             self.goal = next(self._plan, None)
@@ -832,13 +852,18 @@ class CubeEnv(gym.Env):
                 up_face(cube), self.np_random, self._rotate_probability(), weights,
                 self.ccw_probability,
             )  # fmt: skip
-        first = self.config.square_first
+        if begin:
+            self._begin_goal()
+
+    def _begin_goal(self) -> None:
+        """Start the goal drawn by :meth:`_next_goal`: put a square goal in front of a
+        rotation that needs one, then reset the goal's clock, targets and counts."""
+        cube = self._cube_in_hand()
         if (
-            first is not None
-            and self.goal is not None
+            self.goal is not None
             and self.goal.kind == "rotate"
-            and not waited
-            and yaw_off_square(cube) > first
+            and not self._waited
+            and self._wants_square(cube)
         ):
             self._waiting, self.goal = self.goal, Goal("square", self.goal.face)
         self.goal_steps = 0
@@ -863,6 +888,21 @@ class CubeEnv(gym.Env):
             index = FACES.index(self.goal.face)
             self.goal_angles[index] += -QUARTER if self.goal.direction == "cw" else QUARTER
         self._lock_layers()
+
+    def _wants_square(self, cube: np.ndarray) -> bool:
+        """Whether a rotation would start with the cube turned farther than ``square_first``
+        off square or (``square_from_place``) farther than ``square_radius`` off its place;
+        not by place at a fresh start, where the cube lies at rest and the start pose is yet
+        to push it to its place."""
+        first = self.config.square_first
+        if first is None:
+            return False
+        if yaw_off_square(cube) > first:
+            return True
+        radius = self.square_radius
+        if not self.config.square_from_place or radius is None or self._before == "start":
+            return False
+        return self._off_place() > radius
 
     def _side_weights(self, cube: np.ndarray) -> dict[str, float] | None:
         """Curriculum weight of flipping each face up: its direction's share from
@@ -892,14 +932,15 @@ class CubeEnv(gym.Env):
             extra[self._hinge_faces == FACES.index(self.goal.face)] = 0.0
         self.scene.model.dof_damping[self.scene.hinge_dof] = self._hinge_damping + extra
 
-    def _start_next_goal(self) -> None:
-        """Re-anchor the locked cube to the face now up, then draw and start the next goal."""
+    def _start_next_goal(self, begin: bool = True) -> None:
+        """Re-anchor the locked cube to the face now up, then draw and (unless ``begin`` is
+        false) start the next goal."""
         if self.scene.config.cube == "locked":
             anchor = reanchor_up(self.scene, self.data, self.state, self.anchor, self._model_up())
             if anchor is not self.anchor:  # the hinge now turns another cube face
                 self._set_anchor(anchor)
                 self.tracker = self._new_tracker()
-        self._next_goal()
+        self._next_goal(begin)
         self._distance = self._goal_distance()
 
     def _can_go_on(self) -> bool:
@@ -929,7 +970,7 @@ class CubeEnv(gym.Env):
         if off_rest >= self.config.palm_radius:
             return False
         if self.goal.kind == "square":
-            if self.square_radius is not None and off_rest > self.square_radius:
+            if self.square_radius is not None and self._off_square_place() > self.square_radius:
                 return False
             return bool(yaw_off_square(cube) <= self.config.square_first)
         flip = self.goal.kind == "flip"
@@ -949,6 +990,13 @@ class CubeEnv(gym.Env):
         if self.config.place_origin == "start":
             offset = offset - self._start_place
         return float(np.linalg.norm(offset))
+
+    def _off_square_place(self) -> float:
+        """m from the cube's centre to where square_radius measures from (its rest point, or
+        with ``square_from_place`` its place)."""
+        if self.config.square_from_place:
+            return self._off_place()
+        return float(np.linalg.norm(self._cube_in_palm()))
 
     def _pose_off_start(self) -> float:
         """Distance of the joint targets from the start pose's (``start_pose: random``
@@ -996,7 +1044,7 @@ class CubeEnv(gym.Env):
         if square:  # the turn left to go, and the way back to rest
             distance += yaw
             if self.square_radius is not None:
-                beyond = float(np.linalg.norm(self._cube_in_palm())) - self.square_radius
+                beyond = self._off_square_place() - self.square_radius
                 distance += self.config.square_place_weight * max(0.0, beyond)
         return distance
 

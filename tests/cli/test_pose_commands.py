@@ -34,6 +34,15 @@ def test_a_pose_bank_is_recorded_from_met_flips_and_evaluations_start_from_it(ca
     assert result["start_bank"] == str(bank)
     assert result["goal_sequels"]["bank>rotate"][1] == 2
     assert result["goal_sequels"]["start>rotate"] == [0, 0]
+    # Square goals measured from the cube's place put one before each bank rotation (no
+    # banked cube lies within 1 mm of its place, none is turned farther than pi/4).
+    square = ["--square-first", "0.785", "--square-radius", "0.001", "--place-origin", "start"]
+    for origin, first in (
+        ("--square-from-place", "bank>square"),
+        ("--square-from-rest", "bank>rotate"),
+    ):
+        assert main([*evaluation, "--start-bank", str(bank), *square, origin]) == 0
+        assert json.loads(capsys.readouterr().out)["goal_sequels"][first][1] == 2
 
 
 @pytest.mark.parametrize(

@@ -839,6 +839,76 @@ def test_a_rotation_off_square_waits_behind_a_square_goal_that_a_square_cube_mee
     assert info["goal"] == "rotate"  # no square goals unless asked for
 
 
+def _square_from_place_env(radius, **settings):
+    config = EnvConfig(scene=SceneConfig(cube="full"), start_pose="mid", rotate_probability=1.0,
+                       place_origin="start", square_first=0.785, square_radius=radius,
+                       square_from_place=True, **settings)  # fmt: skip
+    return CubeEnv(config)
+
+
+def test_square_from_place_puts_a_square_goal_before_a_rotation_off_its_place():
+    # At reset the cube lies at its rest point, off the place where the mid pose will hold
+    # it; a fresh start leaves it to the start pose.
+    env = _square_from_place_env(0.008)
+    obs, info = env.reset(seed=3)
+    off = env._off_place()
+    assert off > 0.01 and yaw_off_square(env._cube_in_hand()) < 0.785
+    assert info["goal"] == "rotate"
+    env._before = "rotate"  # as if a rotation had just ended here
+    env._next_goal()
+    assert env.goal.kind == "square" and env._waiting.kind == "rotate"
+    assert not env._goal_met()
+    # The goal distance charges square_place_weight rad per metre beyond the radius, measured
+    # from the place, not from the rest point (where the cube lies now).
+    assert np.linalg.norm(env._cube_in_palm()) < 0.002
+    env.square_radius = off + 0.001
+    anywhere = env._goal_distance()
+    env.square_radius = off / 2
+    assert env._goal_distance() - anywhere == pytest.approx(10.0 * off / 2)
+    env.square_radius = 0.008
+    for _ in range(40):  # the mid pose closes and pushes the cube to its place
+        obs, reward, terminated, truncated, info = env.step(NO_OP)
+        if info["met"]["square"]:
+            break
+    assert info["met"]["square"] == 1 and info["successes"] == 0
+    assert env._off_place() <= 0.008
+    assert info["goal"] == "rotate" and info["sequel"] == "square>rotate"
+    for radius, square_from_place in ((off + 0.005, True), (0.008, False)):
+        other = _square_from_place_env(radius)
+        other.config = other.config.model_copy(update={"square_from_place": square_from_place})
+        other.reset(seed=3)
+        other._before = "rotate"
+        other._next_goal()
+        # Near enough already; or without square_from_place, by the yaw alone.
+        assert other.goal.kind == "rotate"
+
+
+@pytest.mark.parametrize("moved", [False, True])
+def test_square_from_place_decides_after_the_hand_opens(moved):
+    env = _square_from_place_env(0.03, release_steps=12, release_pose="start")
+    _, info = env.reset(seed=3)
+    assert info["goal"] == "rotate"  # the cube starts within 30 mm of its place
+    flat = rest_ctrl(env.scene)
+    middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
+    env.target = middle * 0.3 + flat * 0.7  # fingers a little curled, off the pushed face
+    steps = env.config.release_steps
+
+    def push_toward_the_wrist(done):
+        if moved and done == steps:  # the opening's last step: the cube goes off its place
+            hand = hand_rotation(env.scene.model, env.data, env._palm_body)
+            env.data.qpos[env.scene.cube_qpos][:3] -= hand[:, 1] * 0.05
+            env.data.qvel[:] = 0.0
+            mujoco.mj_forward(env.scene.model, env.data)
+
+    env.on_release_step = push_toward_the_wrist
+    info, _ = _turn_top_to_goal(env)
+    assert info["released"] and info["successes"] == 1
+    assert info["goal"] == ("square" if moved else "rotate")
+    assert (env._off_place() > 0.03) == moved
+    # The waiting rotation counts as tried once its square goal ends.
+    assert info["attempts"]["rotate"] == 2 - moved and info["attempts"]["square"] == int(moved)
+
+
 def test_the_start_place_is_where_the_start_pose_holds_the_cube():
     flat = CubeEnv(EnvConfig(scene=SceneConfig(cube="locked"), start_pose="flat"))
     assert np.linalg.norm(flat._start_place) < 0.002  # the flat hand leaves it at rest
