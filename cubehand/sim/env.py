@@ -197,7 +197,9 @@ class EnvConfig(BaseModel):
         "waits behind a square goal (a move back before the turn; not at a fresh start, "
         "where the start pose is yet to push the cube there), and where the hand opens "
         "between goals (release_steps) that is decided after the opening, where the cube "
-        "settled; false: as before (from the rest point, by yaw alone, before the opening)",
+        "settled, and the hand does not open after a square goal (which the opening would "
+        "undo); false: as before (from the rest point, by yaw alone, before the opening, and "
+        "the hand opens after square goals too)",
     )
     square_place_weight: float = Field(
         10.0,
@@ -808,11 +810,15 @@ class CubeEnv(gym.Env):
                 self._before = self.goal.kind
                 # With square_from_place the next goal is drawn now but begun after the
                 # opening, so that its square test reads the cube where it settled.
-                later = bool(self.config.release_steps) and self.config.square_from_place
+                # and the hand does not open after a square goal, which it would undo.
+                opens = bool(self.config.release_steps) and not (
+                    kind == "square" and self.config.square_from_place
+                )
+                later = opens and self.config.square_from_place
                 self._start_next_goal(begin=not later)
                 if self.successes >= self.config.max_successes or self.goal is None:
                     terminated = True
-                elif self.config.release_steps:
+                elif opens:
                     self._release(begin=later)
                     released = True
                     if record_pose and not is_dropped(self.scene, self.data):

@@ -883,6 +883,23 @@ def test_square_from_place_puts_a_square_goal_before_a_rotation_off_its_place():
         assert other.goal.kind == "rotate"
 
 
+def test_the_hand_does_not_open_after_a_square_goal_from_place():
+    env = _square_from_place_env(0.008, release_steps=12)
+    env.reset(seed=3)
+    env._before = "rotate"  # as if a rotation had just ended here
+    env._next_goal()
+    assert env.goal.kind == "square"
+    opened = []
+    env.on_release_step = opened.append
+    for _ in range(40):  # the mid pose closes and pushes the cube to its place
+        _, _, _, _, info = env.step(NO_OP)
+        if info["met"]["square"]:
+            break
+    assert info["met"]["square"] == 1 and info["goal"] == "rotate"
+    assert not info["released"] and opened == []  # the rotation starts where it was brought
+    assert env._off_place() <= 0.008
+
+
 @pytest.mark.parametrize("moved", [False, True])
 def test_square_from_place_decides_after_the_hand_opens(moved):
     env = _square_from_place_env(0.03, release_steps=12, release_pose="start")
