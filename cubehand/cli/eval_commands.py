@@ -147,7 +147,8 @@ def eval_policy(
         float | None,
         typer.Option(
             help="m: and a square goal counts as met only with the cube this near its rest point "
-            "on the flat hand (default: anywhere on the palm)"
+            "on the flat hand, or with --square-from-place its place (default: anywhere on "
+            "the palm)"
         ),
     ] = None,
     square_from_place: Annotated[
