@@ -97,7 +97,8 @@ def solve_in_simulation(
     planned by ``replan`` (default: the two-phase solver and the default scheduler). With
     ``square_first`` (rad) a rotation that would start with the cube turned farther than
     that off square waits behind a square goal (met within ``square_radius`` m of the rest
-    point, if given), as ``eval policy --square-first`` has it."""
+    point, if given, or of the cube's place where the policy was trained with
+    ``square_from_place``), as ``eval policy --square-first`` has it."""
     config = evaluation_env(
         loaded.env, cube, perturbation=perturb, goal_timeout=goal_timeout,
         max_successes=10**6,  # plan-driven episodes end with their last subgoal

@@ -134,9 +134,10 @@ class TrainConfig(BaseModel):
     )
     square_place: SquarePlaceConfig | None = Field(
         None,
-        description="tighten, as square goals succeed, how near its rest point a square goal "
-        "must leave the cube (env.square_radius; cubehand.skills.square_place); null: "
-        "env.square_radius as configured",
+        description="tighten, as square goals succeed, how near its rest point (or with "
+        "env.square_from_place its place) a square goal must leave the cube "
+        "(env.square_radius; cubehand.skills.square_place); null: env.square_radius as "
+        "configured",
     )
     test_ladders_count_restarts: bool = Field(
         True,

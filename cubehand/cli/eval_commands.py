@@ -198,6 +198,8 @@ def eval_policy(
         raise CubeError(f"--episodes and --envs must be at least 1, got {episodes} and {envs}")
     if temperature < 0:
         raise CubeError(f"--temperature must be at least 0, got {temperature}")
+    if square_from_place and (square_first is None or square_radius is None):
+        raise CubeError("--square-from-place needs --square-first and --square-radius")
     policy, trained = load_policy(weights)
     ranges = physics_ranges(physics)
     # Settings given on the command line replace the trained ones; the rest stay as trained.

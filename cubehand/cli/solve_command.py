@@ -78,7 +78,8 @@ def solve(
         float | None,
         typer.Option(
             help="m: and a square goal counts as met only with the cube this near its rest "
-            "point (default: anywhere on the palm)"
+            "point (or its place, for a policy trained with env.square_from_place) "
+            "(default: anywhere on the palm)"
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,

@@ -11,7 +11,8 @@ optional shaping toward a hand pose: ``pose_shaping``, ``shaping_pose``), plus
 ``goal_bonus`` per goal met, plus ``drop_penalty`` for a drop. An episode ends at a drop, at
 ``max_successes``, at the end of a plan, or when a goal times out (training may let it go
 on to the next curriculum goal instead, ``timeouts_allowed`` times). With ``release_steps``
-the hand opens after each goal met and the next goal starts from the open hand. With
+the hand opens after each goal met (but a square goal with ``square_from_place``) and the
+next goal starts from the open hand. With
 ``square_first`` a rotation that would start with the cube turned off square with the hand
 waits behind a square goal (turn the whole cube square, and near its rest point with
 ``square_radius``, or near its place with ``square_from_place``, where a rotation with the
@@ -245,7 +246,8 @@ class EnvConfig(BaseModel):
     release_steps: int = Field(
         0,
         ge=0,
-        description="after each goal met, the hand opens: the joint targets stay at the flat "
+        description="after each goal met (but square goals with square_from_place), the hand "
+        "opens: the joint targets stay at the flat "
         "hand for this many control steps (the policy does not act; the physics runs), then "
         "go to the start pose, and the next goal starts like an episode, from the open hand "
         "with the cube wherever it settled (info 'released': the policy's memory restarts). "
@@ -448,8 +450,9 @@ class CubeEnv(gym.Env):
         #: And with the joint targets at most ``rotate_pose`` from the start pose's (None:
         #: any; :mod:`cubehand.skills.rotate_pose`).
         self.rotate_pose = self.config.rotate_pose
-        #: And square goals: the cube within ``square_radius`` m of its rest point (None:
-        #: anywhere on the palm). From the config, or the training curriculum
+        #: And square goals: the cube within ``square_radius`` m of its rest point, or with
+        #: ``square_from_place`` its place (None: anywhere on the palm). From the config, or
+        #: the training curriculum
         #: (:mod:`cubehand.skills.square_place`).
         self.square_radius = self.config.square_radius
         #: Called as the hand starts opening between goals (``release_steps``) with 0, then
@@ -458,7 +461,7 @@ class CubeEnv(gym.Env):
         #: Hand and cube poses at goals met, newest last (``goal_restarts``).
         self.goal_poses: deque[GoalPose] = deque(maxlen=self.config.restart_poses)
         #: Called after every goal met with its kind and the hand and cube as the next goal
-        #: finds them (where the hand opens between goals: after it opened, and not after
+        #: finds them (where the hand opens after the goal: after it opened, and not after
         #: an episode's last goal or a drop): to record a pose bank
         #: (:mod:`cubehand.sim.pose_bank`).
         self.on_goal_pose: Callable[[str, GoalPose], None] | None = None
@@ -795,7 +798,14 @@ class CubeEnv(gym.Env):
                     self.config.restart_after in ("any", kind)
                 )
                 record_pose = keep_pose or self.on_goal_pose is not None
-                if record_pose and not self.config.release_steps:
+                # With square_from_place the hand does not open after a square goal (the
+                # opening would undo it), and the next goal is drawn now but begun after an
+                # opening, so that its square test reads the cube where it settled.
+                opens = bool(self.config.release_steps) and not (
+                    kind == "square" and self.config.square_from_place
+                )
+                later = opens and self.config.square_from_place
+                if record_pose and not opens:
                     self._record_goal_pose(kind, keep_pose)
                 if self.goal.kind != "square":  # a square goal only prepares a rotation
                     self.successes += 1
@@ -808,16 +818,11 @@ class CubeEnv(gym.Env):
                 self.sequels[f"{self._before}>{self.goal.kind}"][0] += 1
                 self.start_yaws[self._start_yaw_key][0] += 1
                 self._before = self.goal.kind
-                # With square_from_place the next goal is drawn now but begun after the
-                # opening, so that its square test reads the cube where it settled.
-                # and the hand does not open after a square goal, which it would undo.
-                opens = bool(self.config.release_steps) and not (
-                    kind == "square" and self.config.square_from_place
-                )
-                later = opens and self.config.square_from_place
                 self._start_next_goal(begin=not later)
                 if self.successes >= self.config.max_successes or self.goal is None:
                     terminated = True
+                    if later:  # begun here, as without square_from_place, for the counts
+                        self._begin_goal()
                 elif opens:
                     self._release(begin=later)
                     released = True
@@ -860,6 +865,8 @@ class CubeEnv(gym.Env):
             )  # fmt: skip
         if begin:
             self._begin_goal()
+        else:  # the drawn goal's face turns freely while the hand opens, as it would begun
+            self._lock_layers()
 
     def _begin_goal(self) -> None:
         """Start the goal drawn by :meth:`_next_goal`: put a square goal in front of a
@@ -899,7 +906,8 @@ class CubeEnv(gym.Env):
         """Whether a rotation would start with the cube turned farther than ``square_first``
         off square or (``square_from_place``) farther than ``square_radius`` off its place;
         not by place at a fresh start, where the cube lies at rest and the start pose is yet
-        to push it to its place."""
+        to close on it (with ``place_origin: start``, push it to its place; with ``rest`` it
+        lies at its place already)."""
         first = self.config.square_first
         if first is None:
             return False

@@ -1,4 +1,5 @@
-"""A curriculum that asks square goals to bring the cube ever nearer its rest point.
+"""A curriculum that asks square goals to bring the cube ever nearer its rest point (or,
+with ``EnvConfig.square_from_place``, its place).
 
 A square goal (``EnvConfig.square_first``) turns the cube square with the hand before a
 rotation. Square alone is not enough: traced, rotations right after a square goal started
@@ -25,8 +26,12 @@ class SquarePlaceConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    loose_radius: float = Field(0.06, gt=0, description="m from the rest point, at level 0")
-    tight_radius: float = Field(0.01, gt=0, description="m from the rest point, at the top")
+    loose_radius: float = Field(
+        0.06, gt=0, description="m from the rest point (or place), at level 0"
+    )
+    tight_radius: float = Field(
+        0.01, gt=0, description="m from the rest point (or place), at the top"
+    )
     levels: int = Field(10, ge=1, description="steps from the loose to the tight end")
     window: int = Field(100, ge=1, description="square goals between decisions")
     tighten_at: float = Field(0.5, gt=0, le=1, description="success rate that tightens")
@@ -50,7 +55,8 @@ class SquarePlace(LooseToTight):
 
     @property
     def radius(self) -> float:
-        """m: the farthest from its rest point that a square goal may leave the cube."""
+        """m: the farthest from its rest point (or place) that a square goal may leave the
+        cube."""
         return self.between(self.config.loose_radius, self.config.tight_radius)
 
     def record_episode(self, met: Mapping[str, int], tried: Mapping[str, int]) -> None:

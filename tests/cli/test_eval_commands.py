@@ -24,3 +24,11 @@ def test_goal_starts_into_a_missing_folder_is_refused_before_any_episode(capsys,
     error = capsys.readouterr().err
     assert f"--goal-starts: no folder {target.parent}" in error and "Traceback" not in error
     assert not target.parent.exists()
+
+
+def test_square_from_place_without_a_square_goal_setting_is_refused(capsys):
+    args = ["eval", "policy", "--episodes", "1", "--square-from-place", "--square-first", "0.17"]
+    assert main(args) == 2
+    error = capsys.readouterr().err
+    assert "--square-from-place needs --square-first and --square-radius" in error
+    assert "Traceback" not in error

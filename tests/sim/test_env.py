@@ -889,8 +889,9 @@ def test_the_hand_does_not_open_after_a_square_goal_from_place():
     env._before = "rotate"  # as if a rotation had just ended here
     env._next_goal()
     assert env.goal.kind == "square"
-    opened = []
+    opened, recorded = [], []
     env.on_release_step = opened.append
+    env.on_goal_pose = lambda kind, pose: recorded.append((kind, pose.cube.copy()))
     for _ in range(40):  # the mid pose closes and pushes the cube to its place
         _, _, _, _, info = env.step(NO_OP)
         if info["met"]["square"]:
@@ -898,6 +899,25 @@ def test_the_hand_does_not_open_after_a_square_goal_from_place():
     assert info["met"]["square"] == 1 and info["goal"] == "rotate"
     assert not info["released"] and opened == []  # the rotation starts where it was brought
     assert env._off_place() <= 0.008
+    # Its pose is still recorded, where the goal was met (no opening to wait for).
+    assert [kind for kind, _ in recorded] == ["square"]
+    assert np.allclose(recorded[0][1][:3], env.data.qpos[env.scene.cube_qpos][:3])
+
+
+def test_square_from_place_counts_goals_as_before_when_an_episode_ends_at_a_goal():
+    attempts = {}
+    for square_from_place in (True, False):
+        env = _square_from_place_env(0.03, release_steps=12, max_successes=1)
+        env.config = env.config.model_copy(update={"square_from_place": square_from_place})
+        env.reset(seed=3)
+        flat = rest_ctrl(env.scene)
+        middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
+        env.target = middle * 0.3 + flat * 0.7
+        info, _ = _turn_top_to_goal(env)
+        assert info["successes"] == 1 and not info["released"]  # ended: no opening
+        attempts[square_from_place] = (info["attempts"], info["sequels"])
+    assert attempts[True] == attempts[False]
+    assert attempts[True][0]["rotate"] == 2  # the next goal was drawn and begun
 
 
 @pytest.mark.parametrize("moved", [False, True])
