@@ -372,6 +372,16 @@ def test_pose_shaping_toward_the_flat_hand_pays_for_opening_it():
     assert gain == pytest.approx(env._pose_potential() - start)
 
 
+def _curl_fingers_off_the_top(env):
+    """Aim the hand a little curled (three tenths of the way from the flat hand to
+    mid-range), off the face that :func:`_turn_top_to_goal` pushes; returns the flat hand's
+    and mid-range targets."""
+    flat = rest_ctrl(env.scene)
+    middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
+    env.target = middle * 0.3 + flat * 0.7
+    return flat, middle
+
+
 def _turn_top_to_goal(env, steps=100):
     """Push the top hinge toward its goal angle with a test force until a goal is met;
     returns the last info and the number of control steps taken."""
@@ -538,9 +548,7 @@ def test_after_a_goal_the_hand_opens_and_the_next_goal_starts_afresh():
                        rotate_probability=1.0)  # fmt: skip
     env = CubeEnv(config)
     env.reset(seed=3)
-    flat = rest_ctrl(env.scene)
-    middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
-    env.target = middle * 0.3 + flat * 0.7  # fingers a little curled, off the pushed face
+    flat, middle = _curl_fingers_off_the_top(env)
     started = env.data.time
     calls = []
     env.on_release_step = lambda done: calls.append((done, env.data.time))
@@ -561,9 +569,7 @@ def test_the_hand_can_open_into_its_start_pose_round_the_cube():
                        release_pose="start", rotate_probability=1.0)  # fmt: skip
     env = CubeEnv(config)
     env.reset(seed=3)
-    flat = rest_ctrl(env.scene)
-    middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
-    env.target = middle * 0.3 + flat * 0.7
+    flat, middle = _curl_fingers_off_the_top(env)
     controls = []
     env.on_release_step = lambda done: controls.append(env.data.ctrl[env.scene.hand_actuators])
     info, _ = _turn_top_to_goal(env)
@@ -840,9 +846,10 @@ def test_a_rotation_off_square_waits_behind_a_square_goal_that_a_square_cube_mee
 
 
 def _square_from_place_env(radius, **settings):
+    settings = {"square_from_place": True, **settings}
     config = EnvConfig(scene=SceneConfig(cube="full"), start_pose="mid", rotate_probability=1.0,
                        place_origin="start", square_first=0.785, square_radius=radius,
-                       square_from_place=True, **settings)  # fmt: skip
+                       **settings)  # fmt: skip
     return CubeEnv(config)
 
 
@@ -874,8 +881,7 @@ def test_square_from_place_puts_a_square_goal_before_a_rotation_off_its_place():
     assert env._off_place() <= 0.008
     assert info["goal"] == "rotate" and info["sequel"] == "square>rotate"
     for radius, square_from_place in ((off + 0.005, True), (0.008, False)):
-        other = _square_from_place_env(radius)
-        other.config = other.config.model_copy(update={"square_from_place": square_from_place})
+        other = _square_from_place_env(radius, square_from_place=square_from_place)
         other.reset(seed=3)
         other._before = "rotate"
         other._next_goal()
@@ -907,12 +913,11 @@ def test_the_hand_does_not_open_after_a_square_goal_from_place():
 def test_square_from_place_counts_goals_as_before_when_an_episode_ends_at_a_goal():
     attempts = {}
     for square_from_place in (True, False):
-        env = _square_from_place_env(0.03, release_steps=12, max_successes=1)
-        env.config = env.config.model_copy(update={"square_from_place": square_from_place})
+        env = _square_from_place_env(
+            0.03, release_steps=12, max_successes=1, square_from_place=square_from_place
+        )
         env.reset(seed=3)
-        flat = rest_ctrl(env.scene)
-        middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
-        env.target = middle * 0.3 + flat * 0.7
+        _curl_fingers_off_the_top(env)
         info, _ = _turn_top_to_goal(env)
         assert info["successes"] == 1 and not info["released"]  # ended: no opening
         attempts[square_from_place] = (info["attempts"], info["sequels"])
@@ -925,9 +930,7 @@ def test_square_from_place_decides_after_the_hand_opens(moved):
     env = _square_from_place_env(0.03, release_steps=12, release_pose="start")
     _, info = env.reset(seed=3)
     assert info["goal"] == "rotate"  # the cube starts within 30 mm of its place
-    flat = rest_ctrl(env.scene)
-    middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
-    env.target = middle * 0.3 + flat * 0.7  # fingers a little curled, off the pushed face
+    _curl_fingers_off_the_top(env)
     steps = env.config.release_steps
 
     def push_toward_the_wrist(done):
@@ -1122,9 +1125,7 @@ def test_restarts_can_keep_only_the_poses_after_one_goal_kind_as_the_next_goal_f
     )
     env = CubeEnv(opening)
     env.reset(seed=3)
-    flat = rest_ctrl(env.scene)
-    middle = (env.scene.hand_ctrl_low + env.scene.hand_ctrl_high) / 2
-    env.target = middle * 0.3 + flat * 0.7
+    _, middle = _curl_fingers_off_the_top(env)
     info, _ = _turn_top_to_goal(env)
     assert info["released"]
     (pose,) = env.goal_poses  # recorded after the opening: the start pose's targets
