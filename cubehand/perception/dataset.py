@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -168,25 +169,53 @@ def write_shard(path: Path, batch: Batch) -> None:
 
 
 def read_shards(paths: list[Path]) -> Batch:
-    """Concatenate shards into one batch."""
+    """Concatenate shards into one batch.
+
+    The result is allocated once and filled shard by shard, so reading takes the memory of
+    the data plus one shard (67,584 renders at 128 px are 10 GB)."""
     if not paths:
         raise CubeError("no dataset shards found; generate them first")
-    parts = []
-    for path in paths:
-        try:
-            with np.load(path) as shard:
-                parts.append(
-                    Batch(
-                        **{
-                            key: shard[key]
-                            for key in ("images", "position", "rotation", "top_angle")
-                        }
-                    )
-                )
-        except (OSError, ValueError, KeyError) as error:
-            raise CubeError(f"cannot read dataset shard {path}: {error}") from None
-    return Batch(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                   ("images", "position", "rotation", "top_angle")))  # fmt: skip
+    lengths = [_shard_length(path) for path in paths]
+    fields = ("images", "position", "rotation", "top_angle")
+    joined: dict[str, np.ndarray] = {}
+    offset = 0
+    for path, length in zip(paths, lengths, strict=True):
+        shard = _read_shard(path)
+        for field in fields:
+            array = getattr(shard, field)
+            if field not in joined:
+                joined[field] = np.empty((sum(lengths), *array.shape[1:]), array.dtype)
+            if array.shape[1:] != joined[field].shape[1:] or len(array) != length:
+                raise CubeError(f"dataset shard {path} does not match the others ({field})")
+            joined[field][offset : offset + length] = array
+        offset += length
+    return Batch(**joined)
+
+
+def _read_shard(path: Path) -> Batch:
+    try:
+        with np.load(path) as shard:
+            return Batch(
+                **{key: shard[key] for key in ("images", "position", "rotation", "top_angle")}
+            )
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        raise CubeError(f"cannot read dataset shard {path}: {error}") from None
+
+
+def _shard_length(path: Path) -> int:
+    """Samples in the shard at ``path``, from its image array's header alone."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("images.npy") as member:
+            major, _ = np.lib.format.read_magic(member)
+            read_header = (
+                np.lib.format.read_array_header_1_0
+                if major == 1
+                else np.lib.format.read_array_header_2_0
+            )
+            shape, _, _ = read_header(member)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        raise CubeError(f"cannot read dataset shard {path}: {error}") from None
+    return int(shape[0])
 
 
 def missing_shards(config: DatasetConfig, root: Path, split: Split) -> list[int]:

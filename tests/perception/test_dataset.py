@@ -4,12 +4,14 @@ import numpy as np
 import pytest
 
 from cubehand.perception.dataset import (
+    Batch,
     DatasetConfig,
     RenderSource,
     generate,
     missing_shards,
     read_shards,
     shard_seed,
+    write_shard,
 )
 from cubehand.solver.errors import CubeError
 
@@ -55,6 +57,29 @@ def test_missing_or_broken_shards_are_named(tmp_path):
     broken.write_text("not a shard")
     with pytest.raises(CubeError, match="cannot read dataset shard"):
         read_shards([broken])
+
+
+def _made_up_shard(count: int, side: int, first: int) -> Batch:
+    values = np.arange(first, first + count, dtype=np.float32)
+    return Batch(
+        images=np.full((count, 3, side, side, 3), first, np.uint8),
+        position=np.repeat(values[:, None], 3, axis=1),
+        rotation=np.repeat(np.eye(3, dtype=np.float32)[None], count, axis=0),
+        top_angle=values,
+    )
+
+
+def test_shards_of_different_lengths_are_joined_in_order(tmp_path):
+    paths = [tmp_path / f"shard-0000{i}.npz" for i in range(3)]
+    for path, (count, first) in zip(paths, [(2, 0), (3, 2), (1, 5)], strict=True):
+        write_shard(path, _made_up_shard(count, 4, first))
+    joined = read_shards(paths)
+    np.testing.assert_array_equal(joined.top_angle, np.arange(6))
+    np.testing.assert_array_equal(joined.images[:, 0, 0, 0, 0], [0, 0, 2, 2, 2, 5])
+    assert joined.images.dtype == np.uint8 and joined.position.shape == (6, 3)
+    write_shard(paths[2], _made_up_shard(1, 8, 5))
+    with pytest.raises(CubeError, match="does not match the others"):
+        read_shards(paths)
 
 
 def test_a_turning_layer_shows_the_tinted_sticker_colours():

@@ -247,3 +247,23 @@ def test_averaged_weights_are_the_weighted_mean_and_mismatches_are_refused(
     assert main(["train", "vision-average", str(paths[0]), "--out", str(tmp_path / "y")]) != 0
     assert main(["train", "vision-average", *map(str, paths), "--out", str(tmp_path / "z"),
                  "--share", "0.5"]) != 0  # fmt: skip
+
+
+@pytest.mark.parametrize("precision, dtype", [("float32", "float32"), ("bfloat16", "bfloat16")])
+def test_precision_sets_the_training_forward_pass(config_file, tmp_path, precision, dtype):
+    import torch
+
+    config = load_vision_config(config_file).model_copy(update={"epochs": 1})
+    run = VisionTraining(config.model_copy(update={"precision": precision}), tmp_path / "run")
+    run.prepare_data()
+    seen = []
+    run.network.head.register_forward_hook(lambda _m, _i, out: seen.append(out.dtype))
+    before = [p.detach().clone() for p in run.network.parameters()]
+    run.run()
+    # Two training batches in the chosen format, then the monitor's evaluation in float32.
+    assert seen == [getattr(torch, dtype)] * 2 + [torch.float32]
+    assert all(p.dtype == torch.float32 for p in run.network.parameters())
+    assert any(not torch.equal(a, b) for a, b in zip(before, run.network.parameters(), strict=True))
+    log = json.loads((tmp_path / "run" / "log.jsonl").read_text())
+    losses = [value for key, value in log.items() if key.startswith("loss_")]
+    assert losses and np.all(np.isfinite(losses))
