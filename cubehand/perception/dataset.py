@@ -168,6 +168,10 @@ def write_shard(path: Path, batch: Batch) -> None:
     os.replace(partial, path)
 
 
+#: The arrays of a shard, in the order of :class:`Batch`.
+_SHARD_FIELDS = ("images", "position", "rotation", "top_angle")
+
+
 def read_shards(paths: list[Path]) -> Batch:
     """Concatenate shards into one batch.
 
@@ -176,12 +180,11 @@ def read_shards(paths: list[Path]) -> Batch:
     if not paths:
         raise CubeError("no dataset shards found; generate them first")
     lengths = [_shard_length(path) for path in paths]
-    fields = ("images", "position", "rotation", "top_angle")
     joined: dict[str, np.ndarray] = {}
     offset = 0
     for path, length in zip(paths, lengths, strict=True):
         shard = _read_shard(path)
-        for field in fields:
+        for field in _SHARD_FIELDS:
             array = getattr(shard, field)
             if field not in joined:
                 joined[field] = np.empty((sum(lengths), *array.shape[1:]), array.dtype)
@@ -195,9 +198,7 @@ def read_shards(paths: list[Path]) -> Batch:
 def _read_shard(path: Path) -> Batch:
     try:
         with np.load(path) as shard:
-            return Batch(
-                **{key: shard[key] for key in ("images", "position", "rotation", "top_angle")}
-            )
+            return Batch(**{key: shard[key] for key in _SHARD_FIELDS})
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
         raise CubeError(f"cannot read dataset shard {path}: {error}") from None
 
