@@ -366,6 +366,8 @@ class TrainingRun:
             "steps": self.trainer.steps,
             "wall_seconds": round(self.wall_seconds, 2),
             "steps_per_second": stats.steps / elapsed,
+            "collect_seconds": stats.collect_seconds,
+            "update_seconds": stats.update_seconds,
             "mean_reward": stats.mean_reward,
             "episodes": len(episodes),
             **stats.losses,

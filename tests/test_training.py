@@ -58,6 +58,10 @@ def test_run_logs_checkpoints_and_resumes(config_file, tmp_path):
     lines = read_log(tmp_path / "run" / "log.jsonl")
     assert [line["steps"] for line in lines] == [16, 32]
     assert all("adr_entropy" in line for line in lines)
+    for line in lines:  # the rollout's time, split into collection and update
+        assert line["update_seconds"] > 0 and line["collect_seconds"] > 0
+        spent = line["collect_seconds"] + line["update_seconds"]
+        assert spent <= 16 / line["steps_per_second"] * (1 + 1e-9)
     state = load_checkpoint(tmp_path / "run" / "checkpoint.pt")
     assert state["trainer"]["steps"] == 32
     with (tmp_path / "run" / "log.jsonl").open("a") as log:  # written after the checkpoint

@@ -171,7 +171,7 @@ class Policy(nn.Module):
         self, obs: Mapping[str, torch.Tensor], state: Hidden, starts: torch.Tensor
     ) -> tuple[torch.distributions.Categorical, Hidden]:
         features, state = self.trunk(obs, state, starts)
-        logits = self.head(features).view(
+        logits = float32_head(self.head, features).view(
             *features.shape[:2], self.config.actuators, self.config.bins
         )
         return torch.distributions.Categorical(logits=logits), state
@@ -189,7 +189,15 @@ class ValueNetwork(nn.Module):
         self, obs: Mapping[str, torch.Tensor], state: Hidden, starts: torch.Tensor
     ) -> tuple[torch.Tensor, Hidden]:
         features, state = self.trunk(obs, state, starts)
-        return self.head(features).squeeze(-1), state
+        return float32_head(self.head, features).squeeze(-1), state
+
+
+def float32_head(head: nn.Module, features: torch.Tensor) -> torch.Tensor:
+    """``head(features)`` in float32 even inside a bfloat16 autocast region, so that action
+    probabilities and values keep full precision (PPO's ratios compare them with float32
+    rollouts)."""
+    with torch.autocast(features.device.type, enabled=False):
+        return head(features.float())
 
 
 def parameter_count(module: nn.Module) -> int:

@@ -122,6 +122,18 @@ def test_ppo_learns_the_toy_task(head):
     assert last > 0.8
 
 
+def test_ppo_learns_the_toy_task_with_a_bfloat16_update():
+    config = SMALL.model_copy(update={"precision": "bfloat16"})
+    trainer = PPOTrainer(ToyVectorEnv(8), SIZES, config, 0)
+    first = trainer.train_rollout().mean_reward
+    for _ in range(25):
+        stats = trainer.train_rollout()
+    assert first < 0.3
+    assert stats.mean_reward > 0.8
+    assert stats.update_seconds > 0 and stats.collect_seconds > 0
+    assert all(p.dtype == torch.float32 for p in trainer.policy.parameters())
+
+
 def test_resuming_from_a_checkpoint_continues_identically():
     a = PPOTrainer(ToyVectorEnv(4), SIZES, SMALL, seed=1)
     for _ in range(2):
@@ -170,6 +182,21 @@ def test_the_update_replays_the_rollouts_probabilities_exactly():
         trainer._update(batch)
         trainer.policy.trunk.update_norms(batch["obs"])
         trainer.value.trunk.update_norms(batch["obs"])
+
+
+def test_a_bfloat16_update_replays_the_rollouts_probabilities_closely():
+    trainer = PPOTrainer(
+        ToyVectorEnv(4), SIZES, SMALL.model_copy(update={"precision": "bfloat16"}), 1
+    )
+    batch, _ = trainer._collect()
+    with torch.no_grad(), trainer._autocast():
+        dist, _ = trainer.policy(batch["obs"], batch["policy_state"], batch["starts"])
+        values, _ = trainer.value(batch["obs"], batch["value_state"], batch["starts"])
+    assert dist.logits.dtype == torch.float32 and values.dtype == torch.float32
+    replayed = dist.log_prob(batch["actions"]).sum(-1)
+    gap = (replayed - batch["logprobs"]).abs()
+    assert float(gap.max()) > 0  # the trunk really ran in bfloat16
+    assert float(gap.max()) < 0.02  # far inside PPO's clip range
 
 
 def test_feed_forward_ablation_ignores_history_and_can_see_privileged():
