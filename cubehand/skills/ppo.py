@@ -16,12 +16,13 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import torch
 from pydantic import BaseModel, ConfigDict, Field
 
+from cubehand.precision import Precision, autocast
 from cubehand.skills.policy import Hidden, NetworkConfig, Policy, RunningNorm, ValueNetwork
 
 
@@ -60,7 +61,7 @@ class PPOConfig(BaseModel):
         "from trained weights, or resumed under changed rewards, meets a critic that "
         "already knows its returns",
     )
-    precision: Literal["float32", "bfloat16"] = Field(
+    precision: Precision = Field(
         "float32",
         description="number format of the update's forward passes: bfloat16 autocast for the "
         "embeddings, feed-forward layers and LSTM; the heads, losses, weights and optimizer "
@@ -230,7 +231,7 @@ class PPOTrainer:
                 starts = batch["starts"][:, envs]
                 p_state = tuple(s[:, envs] for s in batch["policy_state"])
                 v_state = tuple(s[:, envs] for s in batch["value_state"])
-                with self._autocast():
+                with autocast("cpu", config.precision):
                     dist, _ = self.policy(obs, p_state, starts)
                     values, _ = self.value(obs, v_state, starts)
                 logprob = dist.log_prob(batch["actions"][:, envs]).sum(-1)
@@ -254,11 +255,6 @@ class PPOTrainer:
                 totals["clip_fraction"] += float(((ratio - 1).abs() > config.clip).float().mean())
                 updates += 1
         return {k: v / updates for k, v in totals.items()}
-
-    def _autocast(self) -> torch.autocast:
-        """The update's forward passes in the configured number format (``precision``)."""
-        enabled = self.config.precision == "bfloat16"
-        return torch.autocast("cpu", dtype=torch.bfloat16, enabled=enabled)
 
     # -- checkpoints -----------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 
+from cubehand.precision import autocast
 from cubehand.skills.policy import NetworkConfig, Policy, parameter_count
 from cubehand.skills.ppo import PPOConfig, PPOTrainer, compute_gae, fresh_memory
 
@@ -189,7 +190,7 @@ def test_a_bfloat16_update_replays_the_rollouts_probabilities_closely():
         ToyVectorEnv(4), SIZES, SMALL.model_copy(update={"precision": "bfloat16"}), 1
     )
     batch, _ = trainer._collect()
-    with torch.no_grad(), trainer._autocast():
+    with torch.no_grad(), autocast("cpu", trainer.config.precision):
         dist, _ = trainer.policy(batch["obs"], batch["policy_state"], batch["starts"])
         values, _ = trainer.value(batch["obs"], batch["value_state"], batch["starts"])
     assert dist.logits.dtype == torch.float32 and values.dtype == torch.float32
