@@ -88,6 +88,7 @@ def solve_in_simulation(
     replan: Replanner | None = None,
     square_first: float | None = None,
     square_radius: float | None = None,
+    square_from_place: bool | None = None,
 ) -> SolveReport:
     """Run ``plan`` with the policy on the chosen cube; ``seed`` draws the episode's noise
     (from the evaluation seeds, never a training seed). With ``pose_source`` (a vision
@@ -98,11 +99,13 @@ def solve_in_simulation(
     ``square_first`` (rad) a rotation that would start with the cube turned farther than
     that off square waits behind a square goal (met within ``square_radius`` m of the rest
     point, if given, or of the cube's place where the policy was trained with
-    ``square_from_place``), as ``eval policy --square-first`` has it."""
+    ``square_from_place`` or ``square_from_place`` here is true; false measures from the rest
+    point whatever the training), as ``eval policy --square-first`` has it."""
     config = evaluation_env(
         loaded.env, cube, perturbation=perturb, goal_timeout=goal_timeout,
         max_successes=10**6,  # plan-driven episodes end with their last subgoal
         square_first=square_first, square_radius=square_radius,
+        **({} if square_from_place is None else {"square_from_place": square_from_place}),
     )  # fmt: skip
     env = CubeEnv(config)
     env.pose_source = pose_source

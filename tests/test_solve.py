@@ -108,3 +108,21 @@ def test_square_first_puts_a_square_goal_before_the_first_rotation(untrained):
         kinds[square_first] = {p.kind for p in seen}
         assert (report.successes, report.square_goals, report.subgoals_total) == (0, 0, 1)
     assert kinds == {None: {"rotate"}, 1e-6: {"square"}}  # it timed out before the rotation
+
+
+def test_square_from_place_is_as_trained_unless_asked(untrained, monkeypatch):
+    import cubehand.solve as solve_module
+
+    seen = []
+
+    class RecordingEnv(solve_module.CubeEnv):
+        def __init__(self, config):
+            seen.append(config.square_from_place)
+            super().__init__(config)
+
+    monkeypatch.setattr(solve_module, "CubeEnv", RecordingEnv)
+    squares = {"square_first": 0.5, "square_radius": 0.01}
+    for asked in (None, True, False):
+        solve_in_simulation(untrained, scheduled("U"), "locked", seed=1, goal_timeout=1,
+                            square_from_place=asked, **squares)  # fmt: skip
+    assert seen == [untrained.env.square_from_place, True, False]

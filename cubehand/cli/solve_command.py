@@ -82,6 +82,15 @@ def solve(
             "(default: anywhere on the palm)"
         ),
     ] = None,
+    square_from_place: Annotated[
+        bool | None,
+        typer.Option(
+            "--square-from-place/--square-from-rest",
+            help="--square-radius measures from the cube's place, and a rotation with the "
+            "cube farther than that off it also waits behind a square goal, or from the rest "
+            "point, by yaw alone, as in eval policy (default: as trained)",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON only")] = False,
 ) -> None:
     """Solve a scrambled cube in simulation with the learned policy. Exit code 0 when
@@ -90,6 +99,8 @@ def solve(
         raise CubeError("give exactly one of --scramble or --random")
     if max_recoveries is not None and not recover:
         raise CubeError("--max-recoveries needs --recover")
+    if square_from_place and (square_first is None or square_radius is None):
+        raise CubeError("--square-from-place needs --square-first and --square-radius")
     if video is not None and video.suffix.lower() not in (".mp4", ".gif"):
         raise CubeError(f"--video must name an .mp4 or .gif file, got {video}")
     loaded = load_policy(weights)
@@ -124,6 +135,7 @@ def solve(
         solve_in_simulation, loaded, result, cube, seed, perturb, goal_timeout,
         on_frame=on_frame, pose_source=pose_source, recoveries=recoveries,
         square_first=square_first, square_radius=square_radius,
+        square_from_place=square_from_place,
     )  # fmt: skip
     report = run() if as_json else _solve_live(run, header)
     if pose_source is not None:

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
 
-from cubehand.cli.progress import counting_progress
+from cubehand.cli.progress import counting_progress, progress_display
 from cubehand.evaluation import load_policy, load_weights_into, save_policy
 from cubehand.plots import plot_training_log
 from cubehand.sim.batched_env import BatchedCubeEnv
@@ -50,8 +50,8 @@ def train_policy(
         run.resume(resume)
     if init_policy is not None:
         load_weights_into(init_policy, run.trainer.policy)
-    progress = Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(),
+    progress = progress_display(
+        train_config.name, TextColumn("[bold]{task.description}"), BarColumn(),
         TextColumn("{task.completed:,.0f}/{task.total:,.0f} steps"),
         TextColumn("{task.fields[sps]:>5.0f} steps/s"),
         TextColumn("successes {task.fields[successes]}"),

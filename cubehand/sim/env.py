@@ -948,14 +948,16 @@ class CubeEnv(gym.Env):
 
     def _start_next_goal(self, begin: bool = True) -> None:
         """Re-anchor the locked cube to the face now up, then draw and (unless ``begin`` is
-        false) start the next goal."""
+        false) start the next goal and measure how far it is (a goal begun later, after the
+        hand opens, is measured then, by :meth:`_release`)."""
         if self.scene.config.cube == "locked":
             anchor = reanchor_up(self.scene, self.data, self.state, self.anchor, self._model_up())
             if anchor is not self.anchor:  # the hinge now turns another cube face
                 self._set_anchor(anchor)
                 self.tracker = self._new_tracker()
         self._next_goal(begin)
-        self._distance = self._goal_distance()
+        if begin:
+            self._distance = self._goal_distance()
 
     def _can_go_on(self) -> bool:
         """Whether a goal can follow a timed-out one: the locked cube can be re-anchored only

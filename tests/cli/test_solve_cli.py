@@ -56,6 +56,9 @@ def test_square_goals_go_before_rotations_when_asked(capsys, weights):
     assert main(["solve", "--scramble", "U", *args, "--square-first", "0.9"]) == 2
     error = capsys.readouterr().err
     assert "square_first=0.9" in error and "Traceback" not in error
+    assert main(["solve", "--scramble", "U", *args, "--square-from-place"]) == 2
+    error = capsys.readouterr().err
+    assert "--square-from-place needs --square-first and --square-radius" in error
 
 
 def test_a_solved_cube_needs_nothing(capsys, weights):
