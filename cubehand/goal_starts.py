@@ -89,7 +89,7 @@ class GoalStartRecorder:
                 self._open[index] = self._open_goal(env, env.before, 1)
             elif current is not None and attempts > current.attempts:
                 # the goal was met, or timed out with the episode going on (timeouts_allowed)
-                before = self.envs[index].before  # the kind just met, or timeout
+                before = str(info["sequel"]).split(">")[0]  # the kind just met, or timeout
                 timed_out = before == "timeout"
                 failure = "timeout" if timed_out else None
                 end = info.get("goal_end")
