@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -41,7 +40,7 @@ class LineProgress(Progress):
 
     def add_task(self, *args: Any, **kwargs: Any) -> TaskID:
         task_id = super().add_task(*args, **kwargs)
-        self._last_line[task_id] = time.monotonic()
+        self._last_line[task_id] = self.get_time()
         return task_id
 
     def advance(self, task_id: TaskID, advance: float = 1) -> None:
@@ -54,7 +53,7 @@ class LineProgress(Progress):
 
     def _report(self, task_id: TaskID) -> None:
         task = next(task for task in self.tasks if task.id == task_id)
-        now = time.monotonic()
+        now = self.get_time()
         if not task.finished and now - self._last_line[task_id] < self.interval:
             return
         if task.finished and self._last_line[task_id] == float("inf"):
